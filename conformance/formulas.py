@@ -33,6 +33,17 @@ DEFAULTS = {
              'adabound': False, 'final_lr': 0.1, 'gamma': 1e-3},
 }
 
+# Adam's presets: the flags each one fixes, and its constructor's arguments
+# in order (chainer/optimizers/adam.py@v7.8.1).
+ADAM_PRESETS = {
+    'AdamW': ({}, ('alpha', 'beta1', 'beta2', 'eps', 'eta', 'weight_decay_rate')),
+    'AMSGrad': ({'amsgrad': True}, ('alpha', 'beta1', 'beta2', 'eps', 'eta')),
+    'AdaBound': ({'adabound': True},
+                 ('alpha', 'beta1', 'beta2', 'final_lr', 'gamma', 'eps', 'eta')),
+    'AMSBound': ({'amsgrad': True, 'adabound': True},
+                 ('alpha', 'beta1', 'beta2', 'final_lr', 'gamma', 'eps', 'eta')),
+}
+
 # State keys each rule creates at its first enabled update (SEMANTICS E8).
 STATE_KEYS = {
     'SGD': (), 'MomentumSGD': ('v',), 'NesterovAG': ('v',), 'AdaGrad': ('h',),

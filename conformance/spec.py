@@ -24,7 +24,8 @@ FAMILIES = (
     'trigger-precedence', 'trigger-schedule', 'priority-ordering', 'names',
     'lifecycle', 'frozen-parameters', 'lr-scaling', 'hyperparameters',
     'update-formulas', 'optimizer-hooks', 'serialization', 'resume',
-    'shift-schedules', 'bad-input', 'api', 'differential', 'cross-device',
+    'shift-schedules', 'bad-input', 'api', 'loss-scaling', 'iterator', 'differential',
+    'cross-device',
 )
 LEVELS = ('must', 'quirk', 'hardening')
 

@@ -17,6 +17,9 @@ does (atomic, named, no unpickling) are level ``hardening`` and carry
 ``@diverges('chainer')`` with the
 reason; they are requirements of this suite for any implementation that loads
 snapshots it did not write itself.
+
+A trigger unit other than ``'epoch'`` or ``'iteration'`` is refused when the
+trigger is built, with a ValueError that names the two units.
 """
 import os
 
@@ -27,6 +30,12 @@ from conformance.spec import diverges, rule
 from conformance.strategies import snapshot as scenarios
 
 LOAD = 'chainer/serializers/npz.py:load_npz@v7.8.1'
+UNIT = 'chainer/training/triggers/interval_trigger.py:IntervalTrigger.__init__@v7.8.1'
+UNIT_MESSAGE = "Trigger unit must be either 'epoch' or 'iteration'."
+
+# Near misses first (a plural, a capital, a synonym), then any other text.
+bad_units = st.sampled_from(('epochs', 'iterations', 'Epoch', 'ITERATION', 'step', '')) | \
+    st.text(max_size=12).filter(lambda unit: unit not in ('epoch', 'iteration'))
 CALL = 'chainer/serializers/npz.py:NpzDeserializer.__call__@v7.8.1'
 
 # Damages every load must refuse (on a target that already has its states).
@@ -192,6 +201,7 @@ def legacy_trigger_decision(spec, load):
 @given(spec=scenarios.trigger_specs, scenario=scenarios.small_scenarios(),
        iterations=st.integers(1, 8))
 @example(*scenarios.LEGACY_PAST_LAST_POINT)
+@example(*scenarios.LEGACY_GUESSED_PREVIOUS)
 def test_trigger_loaded_without_its_keys_warns_and_guesses_its_position(out_dir, ns, spec,
                                                                         scenario, iterations):
     """A trigger loaded from a snapshot lacking its keys warns with Chainer's
@@ -210,3 +220,44 @@ def test_trigger_loaded_without_its_keys_warns_and_guesses_its_position(out_dir,
         f'{spec} at iteration {load.iteration} (epoch {load.epoch_detail}, previous '
         f'{load.previous_epoch_detail}) after a keyless load: expected (fired, finished) '
         f'{(fired, finished)}, got {(load.fired, load.finished)}')
+
+
+def _unit_error(ns, unit, via):
+    """The ValueError raised while building a trigger with ``unit``, or None."""
+    build = {
+        'IntervalTrigger': lambda: ns.training.triggers.IntervalTrigger(2, unit),
+        'ManualScheduleTrigger': lambda: ns.training.triggers.ManualScheduleTrigger([2], unit),
+        'get_trigger': lambda: ns.training.get_trigger((2, unit)),
+    }[via]
+    try:
+        build()
+    except ValueError as error:
+        return error
+    return None
+
+
+@rule('bad-input', source=UNIT)
+@given(unit=bad_units, via=st.sampled_from(('IntervalTrigger', 'ManualScheduleTrigger',
+                                            'get_trigger')))
+def test_unknown_trigger_unit_raises_value_error_naming_the_units(ns, unit, via):
+    """A unit other than 'epoch' or 'iteration' raises ValueError when the
+    trigger is built (directly or through ``get_trigger``), and the message
+    names both valid units so the user sees what to write instead."""
+    error = _unit_error(ns, unit, via)
+    assert error is not None, f'{via} with unit {unit!r} was built without a ValueError'
+    message = str(error)
+    assert "'epoch'" in message and "'iteration'" in message, (
+        f'{via} with unit {unit!r}: the ValueError does not name the valid units '
+        f"'epoch' and 'iteration': {message!r}")
+
+
+@rule('bad-input', level='quirk', source=UNIT)
+@given(unit=bad_units, via=st.sampled_from(('IntervalTrigger', 'ManualScheduleTrigger',
+                                            'get_trigger')))
+def test_unknown_trigger_unit_message_is_chainers(ns, unit, via):
+    """The unit error's message is Chainer's, word for word."""
+    error = _unit_error(ns, unit, via)
+    assert error is not None, f'{via} with unit {unit!r} was built without a ValueError'
+    assert str(error) == UNIT_MESSAGE, (
+        f'{via} with unit {unit!r}: message\n expected: {UNIT_MESSAGE!r}\n got:      '
+        f'{str(error)!r}')

@@ -249,3 +249,36 @@ def test_hyperparameter_lookup_walks_the_parent_chain(out_dir, ns, chain, missin
         if missing not in merged:
             with pytest.raises(AttributeError):
                 getattr(hp, missing)
+
+
+@pytest.mark.parametrize('preset', sorted(formulas.ADAM_PRESETS))
+@given(data=st.data())
+@rule(FAMILY, source='chainer/optimizers/adam.py:AdamW, AMSGrad, AdaBound, AMSBound@v7.8.1')
+def test_adam_presets_are_adam_with_their_flags_and_argument_order(ns, preset, data):
+    """``AdamW``, ``AMSGrad``, ``AdaBound`` and ``AMSBound`` are ``Adam``s whose
+    hyperparameter holds Adam's defaults, the preset's flags, and the arguments
+    given, positionally in the documented order or by keyword."""
+    flags, order = formulas.ADAM_PRESETS[preset]
+    values = {name: data.draw(st.floats(0.0625, 0.5), label=name) for name in order}
+    positional = order[:data.draw(st.integers(0, len(order)), label='positional')]
+    keywords = data.draw(st.sets(st.sampled_from(order)), label='keywords') - set(positional)
+    opt = getattr(ns.optimizers, preset)(*[values[n] for n in positional],
+                                         **{n: values[n] for n in keywords})
+    assert isinstance(opt, ns.optimizers.Adam), f'{preset} is not a subclass of Adam'
+    given_values = {n: values[n] for n in (*positional, *keywords)}
+    assert_same(opt.hyperparam.get_dict(), {**formulas.DEFAULTS['Adam'], **flags, **given_values},
+                f'{preset}(*{[values[n] for n in positional]}, '
+                f'**{ {n: values[n] for n in keywords} }).hyperparam.get_dict()')
+
+
+@pytest.mark.parametrize('optimizer', strategies.OPTIMIZERS)
+@given(data=st.data())
+@rule(FAMILY, level='quirk', source='chainer/optimizer.py:Hyperparameter.__repr__@v7.8.1')
+def test_hyperparameter_repr_lists_every_value_by_name(ns, optimizer, data):
+    """``repr(hyperparam)`` is ``Hyperparameter(name=value, ...)`` over the
+    values it sees (its parents' included), sorted by name."""
+    opt = getattr(ns.optimizers, optimizer)(
+        **data.draw(strategies.hyperparameters(optimizer), label='constructor arguments'))
+    seen = opt.hyperparam.get_dict()
+    expected = 'Hyperparameter(%s)' % ', '.join(f'{k}={seen[k]}' for k in sorted(seen))
+    assert repr(opt.hyperparam) == expected, (repr(opt.hyperparam), expected)

@@ -7,8 +7,10 @@ loop (stop trigger, fresh observation, update, triggered extensions); on an
 ``Exception``, call every ``on_error`` and re-raise the same exception; in
 any case call every ``finalize`` and then ``updater.finalize``.
 """
+import pytest
 from hypothesis import given, strategies as st
 
+from conformance import harness
 from conformance.runners import trainer as runner
 from conformance.spec import rule
 from conformance.strategies import trainer as scenarios
@@ -199,3 +201,24 @@ def test_elapsed_time_is_refused_before_run_and_frozen_after_it(out_dir, ns, sto
     assert during == sorted(during) and during[0] >= 0, f'elapsed_time during the run: {during}'
     assert after[0] == after[1] >= during[-1], (
         f'elapsed_time after the run: {after}, last reading during it {during[-1]}')
+
+
+# --- the base extension ----------------------------------------------------------
+
+@rule('lifecycle', source='chainer/training/extension.py:Extension.__call__@v7.8.1')
+@given(period=st.integers(1, 3))
+def test_an_extension_that_does_not_override_call_raises_not_implemented(out_dir, ns, period):
+    """``Extension.__call__`` must be overridden: a subclass that does not
+    makes ``run`` raise ``NotImplementedError`` (Chainer's message) at the
+    extension's first trigger, after that many updates."""
+    class Bare(ns.training.Extension):
+        trigger = (period, 'iteration')
+
+    trainer = harness.make_trainer(ns, out_dir, stop=(period + 2, 'iteration'))
+    trainer.extend(Bare())
+    with pytest.raises(NotImplementedError) as raised:
+        trainer.run()
+    assert str(raised.value) == 'Extension implementation must override __call__.', raised.value
+    assert trainer.updater.iteration == period, (
+        f'NotImplementedError raised at iteration {trainer.updater.iteration}, '
+        f'expected at the first trigger, iteration {period}')

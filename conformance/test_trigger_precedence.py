@@ -141,3 +141,13 @@ def test_get_trigger_keeps_callables_and_builds_interval_triggers(
     built = get_trigger(spec)
     assert isinstance(built, ns.training.triggers.IntervalTrigger), built
     assert built.get_training_length() == (period, unit), built.get_training_length()
+
+
+@rule('trigger-precedence', level='quirk',
+      source='chainer/training/triggers/interval_trigger.py:IntervalTrigger.__str__@v7.8.1')
+@given(period=st.integers(1, 5), unit=st.sampled_from(('iteration', 'epoch')))
+def test_interval_trigger_describes_itself(ns, period, unit):
+    """``str(IntervalTrigger(k, unit))`` is ``IntervalTrigger(k, 'unit')``, the
+    form logs and progress reports print."""
+    described = str(ns.training.triggers.IntervalTrigger(period, unit))
+    assert described == f"IntervalTrigger({period}, '{unit}')", described

@@ -3,11 +3,13 @@
 Parameters and states after each ``update()`` are compared with the float64
 models in ``formulas.py`` within the bounds of ``tolerances.py``.
 """
+import warnings
+
 import numpy
 import pytest
 from hypothesis import given, strategies as st
 
-from conformance import formulas, tolerances
+from conformance import devices, formulas, tolerances
 from conformance.runners import optim as runner
 from conformance.spec import rule
 from conformance.strategies import optim as strategies
@@ -155,3 +157,74 @@ def test_update_with_lossfun_runs_it_before_clearing_grads(out_dir, ns, lr, data
     assert numpy.array_equal(actual, expected), (
         f'after {steps} update(lossfun): {actual!r}, expected {expected!r} '
         f'(each step uses the fresh gradient 1, not one accumulated onto the old)')
+
+
+def custom_gradient_method(ns, calls):
+    """A user-written optimizer: its rule implements only the per-device
+    methods and logs which one ran, with the rule's lr and the grad seen."""
+    class LoggingRule(ns.UpdateRule):
+        def update_core_cpu(self, param):
+            calls.append(('cpu', self.hyperparam.lr, runner.host(param.grad).tolist()))
+
+        def update_core_gpu(self, param):
+            calls.append(('gpu', self.hyperparam.lr, runner.host(param.grad).tolist()))
+
+    class Logging(ns.GradientMethod):
+        def __init__(self, lr):
+            super().__init__()
+            self.hyperparam.lr = lr
+
+        def create_update_rule(self):
+            return LoggingRule(self.hyperparam)
+    return Logging
+
+
+@given(lr=st.floats(0.0625, 1.0), grads=st.lists(st.lists(st.integers(-4, 4), min_size=2,
+                                                             max_size=2), min_size=1, max_size=3))
+@rule(FAMILY, source='chainer/optimizer.py:UpdateRule.update_core@v7.8.1')
+def test_a_rule_with_only_per_device_methods_runs_the_one_for_the_params_device(
+        out_dir, ns, lr, grads):
+    """``UpdateRule.update_core`` dispatches on the parameter's device:
+    ``update_core_cpu`` for a NumPy array, ``update_core_gpu`` for a CuPy one;
+    a user's rule that implements only those two works, once per update,
+    reading the optimizer's hyperparameters through its parent."""
+    calls = []
+    built = runner.Built(ns, strategies.single_param_tree((2,)),
+                         {'/p': numpy.zeros(2, numpy.float32)})
+    optimizer = custom_gradient_method(ns, calls)(lr)
+    optimizer.setup(built.root)
+    for grad in grads:
+        built.params['/p'].grad = devices.current().array(numpy.array(grad, numpy.float32))
+        optimizer.update()
+    kind = devices.current().kind
+    expected = [(kind, lr, [float(g) for g in grad]) for grad in grads]
+    assert calls == expected, f'rule calls {calls}, expected {expected}'
+
+
+@given(use=st.booleans(), steps=st.integers(1, 3))
+@rule(FAMILY, level='quirk', source='chainer/optimizer.py:GradientMethod.use_cleargrads@v7.8.1')
+def test_use_cleargrads_warns_and_false_zeroes_grads_through_zerograds(out_dir, ns, use, steps):
+    """``use_cleargrads(use)`` is deprecated (a ``DeprecationWarning``); with
+    ``use=False`` each ``update(lossfun)`` zeroes the grads with the deprecated
+    ``Link.zerograds`` (which warns, and so does each ``Variable.zerograd``)
+    instead of clearing them, with the same resulting step."""
+    built = runner.Built(ns, strategies.single_param_tree((2,)),
+                         {'/p': numpy.ones(2, numpy.float32)})
+    param = built.params['/p']
+    optimizer = ns.optimizers.SGD(lr=0.5)
+    optimizer.setup(built.root)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter('always')
+        optimizer.use_cleargrads(use)
+        for _ in range(steps):
+            optimizer.update(lambda: ns.functions.sum(param))
+    warned = [(w.category.__name__, str(w.message)) for w in caught
+              if issubclass(w.category, DeprecationWarning)]
+    zeroing = [('DeprecationWarning', 'Link.zerograds is deprecated. Use Link.cleargrads instead.'),
+               ('DeprecationWarning', 'Variable.zerograd is deprecated. Use Variable.cleargrad '
+                                      'instead.')]   # once per parameter
+    expected = [('DeprecationWarning', 'GradientMethod.use_cleargrads is deprecated.')]
+    expected += [] if use else zeroing * steps
+    assert warned == expected, f'use_cleargrads({use}), {steps} updates: warned {warned}'
+    # d sum(p)/dp = 1, so each step subtracts 0.5 exactly.
+    assert runner.host(param.array).tolist() == [1.0 - 0.5 * steps] * 2, runner.host(param.array)

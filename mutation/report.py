@@ -14,6 +14,7 @@ STATUS = {0: 'survived', 1: 'killed', 3: 'killed', -24: 'timeout', 24: 'timeout'
           33: 'no tests', 34: 'skipped', 35: 'suspicious', 37: 'killed', 5: 'no tests',
           None: 'not checked'}
 DETECTED = ('killed', 'timeout')
+UNDETECTED = ('survived', 'no tests', 'suspicious')
 
 
 def status_of(code):
@@ -61,6 +62,15 @@ def diff_of(work, module, name):
     return '\n'.join(difflib.unified_diff(original, mutant, module, module, lineterm=''))
 
 
+def statuses(work):
+    """Each generated mutant's status in the last run, by name."""
+    found = {}
+    for meta in sorted((pathlib.Path(work) / 'mutants').rglob('*.py.meta')):
+        for name, code in json.loads(meta.read_text()).get('exit_code_by_key', {}).items():
+            found[name] = status_of(code)
+    return found
+
+
 def collect(work, equivalent):
     mutants_dir = work / 'mutants'
     modules = {}
@@ -80,12 +90,13 @@ def collect(work, equivalent):
 
 
 def score(counter):
-    counted = sum(counter[s] for s in ('killed', 'timeout', 'survived', 'no tests', 'suspicious'))
+    """Detected over non-equivalent checked mutants; None when none was checked."""
+    counted = sum(counter[s] for s in DETECTED + UNDETECTED)
     detected = sum(counter[s] for s in DETECTED)
-    return detected, counted, (100.0 * detected / counted if counted else 100.0)
+    return detected, counted, (round(100.0 * detected / counted, 1) if counted else None)
 
 
-def write(work, here, sample=0, seed=0, seconds=None):
+def write(work, here, sample=0, seed=0, seconds=None, retest=False):
     work, here = pathlib.Path(work), pathlib.Path(here)
     equivalent = read_equivalent(here / 'equivalent.txt')
     modules = collect(work, equivalent)
@@ -97,10 +108,10 @@ def write(work, here, sample=0, seed=0, seconds=None):
                           killed=counter['killed'], timeout=counter['timeout'],
                           survived=counter['survived'], no_tests=counter['no tests'],
                           suspicious=counter['suspicious'], equivalent=counter['equivalent'],
-                          score=round(percent, 1)))
+                          score=percent))
         for name, status in rows:
             all_status[name] = status
-            if status in ('survived', 'no tests', 'suspicious'):
+            if status in UNDETECTED:
                 survivors.append(dict(name=name, module=module, status=status,
                                       diff=diff_of(work, module, name)))
     stale = sorted(name for name in equivalent if all_status.get(name) not in (None, 'equivalent', 'not checked'))
@@ -110,7 +121,8 @@ def write(work, here, sample=0, seed=0, seconds=None):
             total[key] += row[key]
     detected = total['killed'] + total['timeout']
     counted = detected + total['survived'] + total['no_tests'] + total['suspicious']
-    summary = dict(sample=sample, seed=seed, seconds=None if seconds is None else round(seconds),
+    summary = dict(sample=sample, seed=seed, retest=retest,
+                   seconds=None if seconds is None else round(seconds),
                    detected=detected, non_equivalent=counted,
                    score=round(100.0 * detected / counted, 1) if counted else 100.0,
                    equivalent=sum(r['equivalent'] for r in table), stale_equivalent=stale)
@@ -123,6 +135,8 @@ def write(work, here, sample=0, seed=0, seconds=None):
 
 def markdown(summary, table, survivors):
     mode = f"sample of {summary['sample']} (seed {summary['seed']})" if summary['sample'] else 'all mutants'
+    if summary.get('retest'):
+        mode = "re-test of the previous run's undetected mutants (the others keep their result)"
     took = f"{summary['seconds']} s" if summary['seconds'] is not None else 'n/a (report only)'
     out = ['# Mutation testing report', '',
            f"Mode: {mode}. Run time: {took}. Score: **{summary['score']}%** "
@@ -132,7 +146,8 @@ def markdown(summary, table, survivors):
            '|---|---:|---:|---:|---:|---:|---:|---:|---:|']
     for r in table:
         out.append(f"| {r['module']} | {r['mutants']} | {r['checked']} | {r['killed']} | {r['timeout']} "
-                   f"| {r['survived']} | {r['no_tests']} | {r['equivalent']} | {r['score']}% |")
+                   f"| {r['survived']} | {r['no_tests']} | {r['equivalent']} | "
+                   f"{'n/a' if r['score'] is None else str(r['score']) + '%'} |")
     if summary['stale_equivalent']:
         out += ['', '## Stale equivalent entries (no longer surviving)', '']
         out += [f'- `{name}`' for name in summary['stale_equivalent']]

@@ -3,6 +3,8 @@
     python mutation/run.py                 # every mutant (see README for the time)
     python mutation/run.py --sample 300    # a fixed-seed sample of mutants
     python mutation/run.py --only 'reference.training.triggers*'   # one area
+    python mutation/run.py --retest        # after strengthening the suite: re-run
+                                           # the last run's survivors only
     python mutation/run.py --report-only   # rewrite the report from the last run
 
 mutmut 3 runs in a scratch copy of the tree (build/mutation/) so that its
@@ -49,6 +51,23 @@ def mutmut(*args):
     return subprocess.run(command, cwd=WORK, env=env, stdout=log, stderr=subprocess.STDOUT).returncode
 
 
+def refresh_suite():
+    """Copy the current conformance suite over the scratch tree's, keeping
+    the mutants and their results (mutmut finds the new tests and records
+    which functions they cover)."""
+    for target in (WORK / 'conformance', WORK / 'mutants' / 'conformance'):
+        shutil.rmtree(target, ignore_errors=True)
+        shutil.copytree(ROOT / 'conformance', target,
+                        ignore=shutil.ignore_patterns('__pycache__', '*.pyc'))
+
+
+def undetected_mutant_names():
+    sys.path.insert(0, str(HERE))
+    import report
+    return [name for name, status in report.statuses(WORK).items()
+            if status in report.UNDETECTED]
+
+
 def all_mutant_names():
     names = []
     for meta in sorted((WORK / 'mutants').rglob('*.py.meta')):
@@ -64,10 +83,18 @@ def main(argv=None):
     parser.add_argument('--max-children', type=int, default=os.cpu_count() or 2)
     parser.add_argument('--only', action='append', default=[],
                         help="mutant-name glob, e.g. 'reference.optimizers.adam*' (repeatable)")
+    parser.add_argument('--retest', action='store_true',
+                        help="re-run only the last run's undetected mutants against the current suite")
     parser.add_argument('--report-only', action='store_true')
     args = parser.parse_args(argv)
     started = time.monotonic()
-    if not args.report_only:
+    if args.retest:
+        names = undetected_mutant_names()
+        refresh_suite()
+        print(f'retesting {len(names)} undetected mutants', flush=True)
+        if names:
+            mutmut(f'--max-children={args.max_children}', *names)
+    elif not args.report_only:
         prepare()
         children = f'--max-children={args.max_children}'
         if args.only:
@@ -83,7 +110,7 @@ def main(argv=None):
     elapsed = time.monotonic() - started
     sys.path.insert(0, str(HERE))
     import report
-    report.write(WORK, HERE, sample=args.sample, seed=args.seed,
+    report.write(WORK, HERE, sample=args.sample, seed=args.seed, retest=args.retest,
                  seconds=None if args.report_only else elapsed)
 
 

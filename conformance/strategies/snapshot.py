@@ -341,3 +341,8 @@ PICKLE_EXAMPLE = _bad_example(Damage('pickle', pick=0))
 # load: it does not fire, and only the recomputation makes it finished.
 LEGACY_PAST_LAST_POINT = (TriggerSpec('ManualScheduleTrigger', ([2], 'iteration')),
                           _h10('ExponentialShift', {'rate': 0.5}), 4)
+# An interval trigger whose first call after a keyless load is one past a
+# multiple of its period: the guess ``iteration - 1`` does not fire, an older
+# position would.
+LEGACY_GUESSED_PREVIOUS = (TriggerSpec('IntervalTrigger', (3, 'iteration')),
+                           _h10('ExponentialShift', {'rate': 0.5}), 4)
