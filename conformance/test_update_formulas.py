@@ -70,18 +70,20 @@ def test_every_rule_follows_its_closed_form_formula(out_dir, ns, optimizer, data
 
 @pytest.mark.parametrize('optimizer', ('SGD', 'MomentumSGD'))
 @given(steps=st.integers(6, 10), lr=st.floats(2.0 ** -13, 2.0 ** -12),
-       momentum=st.floats(0.0, 0.5))
+       momentum=st.floats(0.0, 0.5), after_setup=st.booleans())
 @rule(FAMILY, source='chainer/optimizer.py:UpdateRule.update@v7.8.1 (SEMANTICS E7)')
 def test_fp32_update_accumulates_steps_below_float16_resolution(
-        out_dir, ns, optimizer, steps, lr, momentum):
+        out_dir, ns, optimizer, steps, lr, momentum, after_setup):
     """Steps smaller than half a float16 ulp of 1.0 are lost by float16
     arithmetic but accumulate in the float32 master copy, so the float16
-    parameter moves by several ulps."""
+    parameter moves by several ulps; ``use_fp32_update()`` after ``setup``
+    switches the rules already set up."""
     one = numpy.ones(3, dtype=numpy.float16)
     hyper = {'lr': lr, 'momentum': momentum} if optimizer == 'MomentumSGD' else {'lr': lr}
     scenario = strategies.UpdateScenario(
         tree=strategies.single_param_tree((3,)), dtype='float16', optimizer=optimizer,
-        hyper=hyper, init={'/p': one}, grads=[{'/p': one}] * steps, fp32=True)
+        hyper=hyper, init={'/p': one}, grads=[{'/p': one}] * steps, fp32=True,
+        fp32_after_setup=after_setup)
     check_against_model(scenario, runner.run_updates(ns, scenario))
 
 
@@ -228,3 +230,50 @@ def test_use_cleargrads_warns_and_false_zeroes_grads_through_zerograds(out_dir, 
     assert warned == expected, f'use_cleargrads({use}), {steps} updates: warned {warned}'
     # d sum(p)/dp = 1, so each step subtracts 0.5 exactly.
     assert runner.host(param.array).tolist() == [1.0 - 0.5 * steps] * 2, runner.host(param.array)
+
+
+class _Half:
+    """An initializer that only gives a float16 dtype (the array comes later)."""
+    dtype = numpy.float16
+
+    def __call__(self, array):
+        array[...] = 1
+
+
+@given(name=st.sampled_from(('W', 'b', 'weight')), initialized=st.booleans(),
+       steps=st.integers(1, 3))
+@rule(FAMILY, level='quirk', source='chainer/optimizer.py:UpdateRule.update@v7.8.1')
+def test_fp32_update_gives_hooks_a_float32_master_named_like_the_param(
+        out_dir, ns, name, initialized, steps):
+    """Under ``use_fp32_update`` a float16 parameter's rule hooks (and
+    ``update_core``) get the float32 master copy, a separate variable with the
+    parameter's name, holding the float32 values.  For a parameter not yet
+    initialized the master is an uninitialized float32 parameter, whose grad
+    was never cleared: the pre-update hook sees it, then SGD's update raises
+    ``RuntimeError``."""
+    link = ns.Link()
+    with link.init_scope():
+        setattr(link, name, ns.Parameter(numpy.ones(2, numpy.float16) if initialized
+                                         else _Half()))
+    param = getattr(link, name)
+    optimizer = ns.optimizers.SGD(lr=0.25)
+    optimizer.use_fp32_update()
+    optimizer.setup(devices.place(link))
+    seen = []
+
+    def hook(rule, master):
+        values = None if master.array is None else runner.host(master.array).tolist()
+        seen.append((master.name, numpy.dtype(master.dtype).name, values, master is param))
+    param.update_rule.add_hook(hook)
+    if initialized:
+        for _ in range(steps):
+            param.grad = devices.current().array(numpy.ones(2, numpy.float16))
+            optimizer.update()
+        # SGD(lr=0.25) with grad 1: the master holds 1 - 0.25 k before update k + 1.
+        expected = [(name, 'float32', [1.0 - 0.25 * k] * 2, False) for k in range(steps)]
+    else:
+        param.cleargrad()
+        with pytest.raises(RuntimeError):
+            optimizer.update()
+        expected = [(name, 'float32', None, False)]
+    assert seen == expected, f'rule hooks saw {seen}, expected {expected}'

@@ -53,12 +53,18 @@ def mutmut(*args):
 
 def refresh_suite():
     """Copy the current conformance suite over the scratch tree's, keeping
-    the mutants and their results (mutmut finds the new tests and records
-    which functions they cover)."""
+    the mutants and their results, and prepare a re-test: test selection is
+    recorded afresh (the suite changed), and each mutant runs in a fresh fork
+    rather than a fork of the warmed-up server, so that code run at import
+    time (class attributes such as HyperparameterProxy) runs mutated too."""
     for target in (WORK / 'conformance', WORK / 'mutants' / 'conformance'):
         shutil.rmtree(target, ignore_errors=True)
         shutil.copytree(ROOT / 'conformance', target,
                         ignore=shutil.ignore_patterns('__pycache__', '*.pyc'))
+    (WORK / 'mutants' / 'mutmut-stats.json').unlink(missing_ok=True)
+    config = (HERE / 'mutmut.cfg').read_text()
+    (WORK / 'setup.cfg').write_text(
+        config.replace('process_isolation = forkserver', 'process_isolation = fork'))
 
 
 def undetected_mutant_names():

@@ -292,7 +292,8 @@ def _backprop(root, retain_grad, loss_scale):
             x = func.inputs[i]
             grads = table.get_list(x)
             if gx is not None:
-                grads.append(gx)
+                # NumPy arithmetic on 0-d arrays yields scalars; grads are arrays.
+                grads.append(backend.get_array_module(gx).asarray(gx))
             if x.creator is None:
                 leaves[id(x)] = x
             else:

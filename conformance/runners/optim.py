@@ -114,9 +114,11 @@ def prepare(ns, scenario):
     for path in scenario.disabled_before_setup:
         built.links[path].disable_update()
     optimizer = make_optimizer(ns, scenario.optimizer, scenario.hyper)
-    if scenario.fp32:
+    if scenario.fp32 and not scenario.fp32_after_setup:
         optimizer.use_fp32_update()
     assert optimizer.setup(built.root) is optimizer, 'setup() must return the optimizer'
+    if scenario.fp32 and scenario.fp32_after_setup:
+        optimizer.use_fp32_update()     # switches the rules set up already
     for hook in scenario.optimizer_hooks:
         optimizer.add_hook(make_hook(ns, hook))
     for path, hooks in scenario.rule_hooks.items():

@@ -105,6 +105,9 @@ class UpdateScenario:
     overrides: dict = dataclasses.field(default_factory=dict)
     disabled_before_setup: tuple = ()
     fp32: bool = False
+    # use_fp32_update() called after setup (it then switches the rules already
+    # set up on) rather than before.
+    fp32_after_setup: bool = False
 
     def __post_init__(self):
         steps = len(self.grads)
@@ -315,12 +318,13 @@ def update_scenarios(draw, optimizers=OPTIMIZERS, dtypes=DTYPES, trees=None,
     optimizer = draw(st.sampled_from(optimizers))
     shapes = tree.shapes()
     steps = draw(st.sampled_from(range(max_steps, min_steps - 1, -1)))   # favours more steps
+    fp32 = fp32 and dtype == 'float16' and draw(st.booleans())
     scenario = UpdateScenario(
         tree=tree, dtype=dtype, optimizer=optimizer,
         hyper=draw(hyperparameters(optimizer, dtype, exclude)),
         init=draw(initial_values(shapes, dtype)),
         grads=draw(gradient_steps(shapes, dtype, steps, none_grads)),
-        fp32=fp32 and dtype == 'float16' and draw(st.booleans()))
+        fp32=fp32, fp32_after_setup=fp32 and draw(st.booleans()))
     if hooks:
         scenario.optimizer_hooks = draw(unique_hooks())
         paths = tree.param_paths()
@@ -407,7 +411,7 @@ def alone(scenario, path, steps=None, hyper=None, changes=None):
         changes=changes,
         optimizer_hooks=scenario.optimizer_hooks,
         rule_hooks={'/p': scenario.rule_hooks[path]} if path in scenario.rule_hooks else {},
-        fp32=scenario.fp32)
+        fp32=scenario.fp32, fp32_after_setup=scenario.fp32_after_setup)
 
 
 def without(scenario, removed):
