@@ -2,7 +2,8 @@
 
 A trainer snapshot is damaged in one way: truncated, a member's bytes
 corrupted, a key dropped, a value of the wrong shape or of a dtype kind the
-target cannot take, or an object member whose unpickling would run code.
+target cannot take, an object member whose unpickling would run code, or one
+whose bytes are not a pickle at all.
 It is then loaded with ``load_npz`` into a trainer of the same scenario that
 trained a different number of iterations, so any entry a load touches shows.
 
@@ -39,7 +40,7 @@ bad_units = st.sampled_from(('epochs', 'iterations', 'Epoch', 'ITERATION', 'step
 CALL = 'chainer/serializers/npz.py:NpzDeserializer.__call__@v7.8.1'
 
 # Damages every load must refuse (on a target that already has its states).
-REFUSED = ('truncate', 'corrupt', 'reshape', 'retype')
+REFUSED = ('truncate', 'corrupt', 'reshape', 'retype', 'garble')
 
 
 def _what(attempt, case):
@@ -91,7 +92,8 @@ def test_snapshot_missing_a_trigger_position_loads_with_a_warning(out_dir, ns, c
 def test_damaged_snapshot_fails_to_load(out_dir, ns, case):
     """A truncated file, a corrupted member, a value of the wrong shape (one
     row too many; two elements for a scalar) or of a dtype kind the target
-    cannot take (complex for float, float for int or bool) raises; only a
+    cannot take (complex for float, float for int or bool), or an object
+    member whose bytes are no pickle, raises; only a
     corruption of bits the compression ignores may load, and then it loads
     the undamaged content."""
     attempt = runner.attempt_damaged_load(ns, case, out_dir)

@@ -222,3 +222,87 @@ def test_an_extension_that_does_not_override_call_raises_not_implemented(out_dir
     assert trainer.updater.iteration == period, (
         f'NotImplementedError raised at iteration {trainer.updater.iteration}, '
         f'expected at the first trigger, iteration {period}')
+
+
+# --- what a failed run reports -------------------------------------------------------
+
+def _headers(text):
+    """The report's own lines: everything but the indented traceback frames."""
+    return [line for line in text.splitlines() if not line.startswith(' ')]
+
+
+def _last_frame_function(text, header):
+    """The function of the last frame of the traceback printed after
+    ``header``, and the line that follows that traceback."""
+    after = text.split(header, 1)[1].split('\nTraceback (most recent call last):\n', 1)[1]
+    frames, following = [], None
+    for line in after.splitlines():
+        if not line.startswith(' '):
+            following = line
+            break
+        frames.append(line)
+    names = [line.rsplit(', in ', 1)[1] for line in frames if line.startswith('  File ')]
+    return (names[-1] if names else None), following
+
+
+def _innermost_function(tb):
+    while tb is not None and tb.tb_next is not None:
+        tb = tb.tb_next
+    return None if tb is None else tb.tb_frame.f_code.co_name
+
+
+@rule('lifecycle', source=RUN_SOURCE, level='quirk')
+@given(at=st.integers(1, 3), handlers=st.lists(st.booleans(), min_size=1, max_size=3))
+def test_a_failed_run_reports_the_error_and_each_failing_handler_on_stderr(
+        out_dir, ns, at, handlers):
+    """An exception in the loop is written to stderr as ``Exception in main
+    training loop: <error>``, its traceback (down to the raising frame) and
+    ``Will finalize trainer extensions and updater before reraising the
+    exception.``; then every ``on_error(trainer, error, traceback)`` runs and
+    each one that raises is written as ``Exception in error handler: <its
+    error>`` with its own traceback."""
+    import contextlib
+    import io
+
+    def fail_in_loop(trainer):
+        if trainer.updater.iteration == at:
+            raise RuntimeError(f'loop error at {at}')
+
+    received = []
+
+    def make_handler(k, raises):
+        def on_error(*args):
+            received.append(args)
+            if raises:
+                raise ValueError(f'handler {k} failed')
+        extension = ns.training.make_extension()(lambda trainer: None)
+        extension.on_error = on_error
+        return extension
+
+    trainer = harness.make_trainer(ns, out_dir, stop=(at + 1, 'iteration'))
+    for k, raises in enumerate(handlers):
+        trainer.extend(make_handler(k, raises), name=f'handler{k}')
+    trainer.extend(fail_in_loop, name='failing')
+    stderr = io.StringIO()
+    with contextlib.redirect_stderr(stderr), pytest.raises(RuntimeError) as raised:
+        trainer.run()
+    text = stderr.getvalue()
+    expected = [f'Exception in main training loop: loop error at {at}',
+                'Traceback (most recent call last):',
+                'Will finalize trainer extensions and updater before reraising the exception.']
+    for k, raises in enumerate(handlers):
+        if raises:
+            expected += [f'Exception in error handler: handler {k} failed',
+                         'Traceback (most recent call last):']
+    assert _headers(text) == expected, f'stderr of the failed run:\n{text}'
+    assert _last_frame_function(text, expected[0]) == ('fail_in_loop', expected[2]), (
+        f'the loop traceback does not end in the raising extension:\n{text}')
+    for k, raises in enumerate(handlers):
+        if raises:
+            header = f'Exception in error handler: handler {k} failed'
+            assert _last_frame_function(text, header)[0] == 'on_error', (
+                f'the traceback of handler {k} does not end in its on_error:\n{text}')
+    error = raised.value
+    assert [(a[0] is trainer, a[1] is error, _innermost_function(a[2])) for a in received] == [
+        (True, True, 'fail_in_loop')] * len(handlers), (
+        f'on_error arguments {received}: expected (trainer, the error, its traceback)')

@@ -10,8 +10,10 @@ the registered name, so a re-registered instance starts from it.
 """
 import itertools
 
-from hypothesis import example, given
+import pytest
+from hypothesis import example, given, strategies as st
 
+from conformance import harness
 from conformance.runners import trainer as runner
 from conformance.spec import rule
 from conformance.strategies import trainer as scenarios
@@ -139,3 +141,14 @@ def test_get_extension_finds_registered_names_and_rejects_others(out_dir, ns, sc
             scenario, [x for x in e if x[1] != 'ValueError'],
             [x for x in a if x[1] != 'ValueError'],
             f'trainer {trainer}: names found by get_extension (name, object)')
+
+
+@rule('names', source='chainer/training/trainer.py:Trainer.get_extension@v7.8.1', level='quirk')
+@given(name=st.text(min_size=1, max_size=8))
+def test_get_extension_error_message_names_the_missing_extension(out_dir, ns, name):
+    """``get_extension`` of a name nobody registered raises ``ValueError('extension
+    <name> not found')``."""
+    trainer = harness.make_trainer(ns, out_dir, stop=(1, 'iteration'))
+    with pytest.raises(ValueError) as raised:
+        trainer.get_extension(name)
+    assert str(raised.value) == f'extension {name} not found', raised.value

@@ -13,6 +13,7 @@ import math
 import pytest
 from hypothesis import example, given, strategies as st
 
+from conformance import harness
 from conformance.runners import snapshot as runner
 from conformance.spec import diverges, rule
 from conformance.strategies import snapshot as scenarios
@@ -181,6 +182,28 @@ def test_shift_values_follow_their_closed_form_after_resume(out_dir, ns, kind, d
     scenario = data.draw(scenarios.training_scenarios(kinds=(kind,), shifts=(1, 2)),
                          label='scenario')
     assert_follows_closed_form(runner.run_resumed(ns, scenario, out_dir), scenario, True)
+
+
+@pytest.mark.parametrize('kind', _kinds(scenarios.SHIFT_KINDS))
+@given(data=st.data(), calls=st.integers(1, 6), initial=st.floats(0.01, 1.0))
+def test_a_shift_given_an_optimizer_drives_it_and_leaves_the_main_one(
+        out_dir, ns, kind, data, calls, initial):
+    """With ``optimizer=`` a shift sets the attribute of that optimizer (one
+    the updater does not know) by its closed form, and never touches the
+    updater's main optimizer."""
+    spec = data.draw(scenarios.shift_specs(scenarios.OptimizerSpec('SGD', {}), kinds=(kind,),
+                                           calls=calls, periods=(1,)), label='shift')
+    trainer = harness.make_trainer(ns, out_dir, stop=(calls, 'iteration'))
+    main = trainer.updater.get_optimizer('main')
+    main_lr = main.lr
+    other = ns.optimizers.SGD(lr=initial)
+    trainer.extend(getattr(ns.training.extensions, kind)(spec.attr, optimizer=other,
+                                                         **spec.kwargs))
+    trainer.run()
+    expected = value_after(spec, initial, calls)
+    assert (other.lr, main.lr) == (expected, main_lr), (
+        f'{kind}({spec.attr!r}, {spec.kwargs}, optimizer=other) after {calls} calls: other.lr '
+        f'{other.lr!r} (expected {expected!r}), main.lr {main.lr!r} (expected {main_lr!r})')
 
 
 @rule('shift-schedules', source=SOURCE.format(FILES['MultistepShift'], 'MultistepShift'))

@@ -203,7 +203,7 @@ def test_a_rule_with_only_per_device_methods_runs_the_one_for_the_params_device(
     assert calls == expected, f'rule calls {calls}, expected {expected}'
 
 
-@given(use=st.booleans(), steps=st.integers(1, 3))
+@given(use=st.sampled_from((True, False, None)), steps=st.integers(1, 3))
 @rule(FAMILY, level='quirk', source='chainer/optimizer.py:GradientMethod.use_cleargrads@v7.8.1')
 def test_use_cleargrads_warns_and_false_zeroes_grads_through_zerograds(out_dir, ns, use, steps):
     """``use_cleargrads(use)`` is deprecated (a ``DeprecationWarning``); with
@@ -217,7 +217,10 @@ def test_use_cleargrads_warns_and_false_zeroes_grads_through_zerograds(out_dir, 
     optimizer.setup(built.root)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter('always')
-        optimizer.use_cleargrads(use)
+        if use is None:
+            optimizer.use_cleargrads()      # the default is True
+        else:
+            optimizer.use_cleargrads(use)
         for _ in range(steps):
             optimizer.update(lambda: ns.functions.sum(param))
     warned = [(w.category.__name__, str(w.message)) for w in caught
@@ -226,7 +229,7 @@ def test_use_cleargrads_warns_and_false_zeroes_grads_through_zerograds(out_dir, 
                ('DeprecationWarning', 'Variable.zerograd is deprecated. Use Variable.cleargrad '
                                       'instead.')]   # once per parameter
     expected = [('DeprecationWarning', 'GradientMethod.use_cleargrads is deprecated.')]
-    expected += [] if use else zeroing * steps
+    expected += [] if use in (True, None) else zeroing * steps
     assert warned == expected, f'use_cleargrads({use}), {steps} updates: warned {warned}'
     # d sum(p)/dp = 1, so each step subtracts 0.5 exactly.
     assert runner.host(param.array).tolist() == [1.0 - 0.5 * steps] * 2, runner.host(param.array)

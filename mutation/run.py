@@ -4,13 +4,15 @@
     python mutation/run.py --sample 300    # a fixed-seed sample of mutants
     python mutation/run.py --only 'reference.training.triggers*'   # one area
     python mutation/run.py --retest        # after strengthening the suite: re-run
-                                           # the last run's survivors only
+                                           # the last run's undetected mutants only
     python mutation/run.py --report-only   # rewrite the report from the last run
 
 mutmut 3 runs in a scratch copy of the tree (build/mutation/) so that its
 ``mutants/`` folder and setup.cfg never touch the repository; its per-function
 test selection (recorded in a first, clean run) is what keeps a mutant's run
-short.  The report is written by mutation/report.py.
+short.  Mutants run in forks of one warmed-up server (fast); the ones that
+go undetected are then re-run one fresh process each (see ``confirm``).  The
+report is written by mutation/report.py.
 """
 import argparse
 import json
@@ -53,18 +55,28 @@ def mutmut(*args):
 
 def refresh_suite():
     """Copy the current conformance suite over the scratch tree's, keeping
-    the mutants and their results, and prepare a re-test: test selection is
-    recorded afresh (the suite changed), and each mutant runs in a fresh fork
-    rather than a fork of the warmed-up server, so that code run at import
-    time (class attributes such as HyperparameterProxy) runs mutated too."""
+    the mutants and their results; test selection is recorded afresh."""
     for target in (WORK / 'conformance', WORK / 'mutants' / 'conformance'):
         shutil.rmtree(target, ignore_errors=True)
         shutil.copytree(ROOT / 'conformance', target,
                         ignore=shutil.ignore_patterns('__pycache__', '*.pyc'))
     (WORK / 'mutants' / 'mutmut-stats.json').unlink(missing_ok=True)
+
+
+def confirm(names, children):
+    """Re-run ``names`` with a fresh process per mutant (mutmut's ``fork``
+    isolation).  The fork server is fast but imported the reference before
+    any mutant was chosen, so mutants of code that runs at import time
+    (class attributes such as HyperparameterProxy) cannot act there; and a
+    survivor is worth a second, independent look before a human triages it.
+    Only the verdicts of ``names`` change."""
     config = (HERE / 'mutmut.cfg').read_text()
     (WORK / 'setup.cfg').write_text(
         config.replace('process_isolation = forkserver', 'process_isolation = fork'))
+    print(f'confirming {len(names)} undetected mutants, one process each', flush=True)
+    if names:
+        mutmut(children, *names)
+    shutil.copy2(HERE / 'mutmut.cfg', WORK / 'setup.cfg')
 
 
 def undetected_mutant_names():
@@ -94,15 +106,12 @@ def main(argv=None):
     parser.add_argument('--report-only', action='store_true')
     args = parser.parse_args(argv)
     started = time.monotonic()
+    children = f'--max-children={args.max_children}'
     if args.retest:
-        names = undetected_mutant_names()
         refresh_suite()
-        print(f'retesting {len(names)} undetected mutants', flush=True)
-        if names:
-            mutmut(f'--max-children={args.max_children}', *names)
+        confirm(undetected_mutant_names(), children)
     elif not args.report_only:
         prepare()
-        children = f'--max-children={args.max_children}'
         if args.only:
             mutmut(children, *args.only)
         elif args.sample:
@@ -113,6 +122,7 @@ def main(argv=None):
             mutmut(children, *chosen)
         else:
             mutmut(children)
+        confirm(undetected_mutant_names(), children)
     elapsed = time.monotonic() - started
     sys.path.insert(0, str(HERE))
     import report

@@ -462,10 +462,29 @@ class PicklePayload:
         return tripwire, (self.key,)
 
 
-def npz_bytes(content):
+def npz_bytes(content, raw=None):
+    """An npz file of ``content``; members named in ``raw`` get those bytes
+    as their ``.npy`` file instead."""
     buffer = io.BytesIO()
     numpy.savez_compressed(buffer, **content)
-    return buffer.getvalue()
+    if not raw:
+        return buffer.getvalue()
+    out = io.BytesIO()
+    with zipfile.ZipFile(buffer) as source, \
+            zipfile.ZipFile(out, 'w', zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            key = info.filename[:-len('.npy')]
+            target.writestr(info.filename, raw[key] if key in raw else source.read(info))
+    return out.getvalue()
+
+
+def garbled_object_npy(length):
+    """An ``.npy`` member of dtype object whose payload is not a pickle: the
+    protocol marker, then bytes that are no pickle opcode."""
+    buffer = io.BytesIO()
+    numpy.lib.format.write_array_header_1_0(
+        buffer, {'descr': '|O', 'fortran_order': False, 'shape': ()})
+    return buffer.getvalue() + b'\x80\x03' + b'\xff' * length
 
 
 def read_npz(path):
@@ -530,6 +549,8 @@ def damaged(raw, content, damage, keys=None):
         changed[key] = wrong_kind(content[key])
     elif damage.kind == 'pickle':
         changed[key] = numpy.array(PicklePayload(key), dtype=object)
+    elif damage.kind == 'garble':
+        return npz_bytes(changed, raw={key: garbled_object_npy(1 + damage.pick % 8)}), key
     else:
         raise ValueError(f'unknown damage {damage.kind!r}')
     return npz_bytes(changed), key

@@ -105,9 +105,14 @@ def _shift_kwargs(kind, calls):
     the divisions by zero of SEMANTICS H1/H3 (target 0, value 0 with a target).
     """
     positive = st.floats(0.01, 1.0)
+    target = st.floats(0.005, 0.5)
     if kind == 'ExponentialShift':
-        return st.fixed_dictionaries({'rate': st.floats(0.5, 1.0)}, optional={
-            'init': positive, 'target': st.floats(0.005, 0.5)})
+        # A growing schedule always has a target, its cap, to stay small.
+        return st.one_of(
+            st.fixed_dictionaries({'rate': st.floats(0.5, 1.0)},
+                                  optional={'init': positive, 'target': target}),
+            st.fixed_dictionaries({'rate': st.floats(1.0, 2.0), 'target': target},
+                                  optional={'init': positive}))
     if kind == 'LinearShift':
         return st.tuples(positive, positive, st.integers(0, calls),
                          st.integers(1, calls + 1)).filter(
@@ -122,9 +127,11 @@ def _shift_kwargs(kind, calls):
                                    'max_count': st.integers(calls + 1, 3 * calls),
                                    'target': st.floats(0.005, 0.5)}))
     if kind == 'StepShift':
-        return st.fixed_dictionaries(
-            {'gamma': st.floats(0.1, 1.0), 'step': st.integers(1, 4)},
-            optional={'init': positive, 'target': st.floats(0.005, 0.5)})
+        return st.one_of(
+            st.fixed_dictionaries({'gamma': st.floats(0.1, 1.0), 'step': st.integers(1, 4)},
+                                  optional={'init': positive, 'target': target}),
+            st.fixed_dictionaries({'gamma': st.floats(1.0, 2.0), 'step': st.integers(1, 4),
+                                   'target': target}, optional={'init': positive}))
     if kind == 'MultistepShift':
         return st.fixed_dictionaries({
             'gamma': st.floats(0.1, 0.9),
@@ -294,7 +301,7 @@ stored_values = st.one_of(st.integers(-3, 3), st.floats(-1.0, 1.0), st.booleans(
 
 # --- damaged snapshots ------------------------------------------------------------------
 
-DAMAGES = ('truncate', 'corrupt', 'drop', 'reshape', 'retype', 'pickle')
+DAMAGES = ('truncate', 'corrupt', 'drop', 'reshape', 'retype', 'pickle', 'garble')
 
 
 @dataclasses.dataclass(frozen=True)
