@@ -1,7 +1,7 @@
 """Write mutation/report.md and report.json from a mutmut 3 run in build/mutation/.
 
-A survivor listed in mutation/equivalent.txt (``<mutant name>  # reason``) is
-counted as equivalent, not as a miss; a listed mutant that no longer survives
+An undetected mutant listed in mutation/equivalent.txt (``<mutant name>  #
+reason``) is counted as equivalent, not as a miss; a listed mutant that no longer survives
 is reported as a stale entry so the list cannot rot silently.  Timeouts count
 as detected (the suite did not let the mutant pass).
 """
@@ -83,7 +83,7 @@ def collect(work, equivalent):
         rows = modules.setdefault(module, [])
         for name, code in codes.items():
             status = status_of(code)
-            if status == 'survived' and name in equivalent:
+            if status in UNDETECTED and name in equivalent:
                 status = 'equivalent'
             rows.append((name, status))
     return modules
