@@ -56,10 +56,11 @@ clean:
 	rm -rf $(VENV) $(NP2_VENV)
 
 # Mutation testing of the reference's semantic core with the conformance suite
-# (mutation/README in README.md).  SAMPLE=N runs a fixed-seed sample of N
-# mutants (SEED=0), ONLY='reference.optimizers*' one area; the report is
+# (see README).  SAMPLE=N runs a fixed-seed sample of N mutants (SEED=0),
+# ONLY='reference.optimizers*' one area, RETEST=1 only the last run's
+# undetected mutants against the current suite; the report is
 # mutation/report.md and mutation/report.json.
 .PHONY: mutation
 mutation: $(STAMP)
 	$(PY) -m pip install -q --disable-pip-version-check -r requirements/mutation.txt
-	$(PY) mutation/run.py $(if $(SAMPLE),--sample $(SAMPLE) --seed $(or $(SEED),0)) $(if $(ONLY),--only '$(ONLY)')
+	$(PY) mutation/run.py $(if $(SAMPLE),--sample $(SAMPLE) --seed $(or $(SEED),0)) $(if $(ONLY),--only '$(ONLY)') $(if $(RETEST),--retest)

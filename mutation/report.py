@@ -71,8 +71,15 @@ def statuses(work):
     return found
 
 
+def sampled(work):
+    """The names of the last run's stratified sample, or None (all mutants)."""
+    path = pathlib.Path(work) / 'sample.json'
+    return set(json.loads(path.read_text())['names']) if path.exists() else None
+
+
 def collect(work, equivalent):
     mutants_dir = work / 'mutants'
+    chosen = sampled(work)
     modules = {}
     for meta in sorted(mutants_dir.rglob('*.py.meta')):
         data = json.loads(meta.read_text())
@@ -82,6 +89,8 @@ def collect(work, equivalent):
         module = module_of(meta, mutants_dir)
         rows = modules.setdefault(module, [])
         for name, code in codes.items():
+            if chosen is not None and name not in chosen:
+                continue
             status = status_of(code)
             if status in UNDETECTED and name in equivalent:
                 status = 'equivalent'
@@ -98,6 +107,9 @@ def score(counter):
 
 def write(work, here, sample=0, seed=0, seconds=None, retest=False):
     work, here = pathlib.Path(work), pathlib.Path(here)
+    if (work / 'sample.json').exists():     # the run's sample, also for a re-test of it
+        recorded = json.loads((work / 'sample.json').read_text())
+        sample, seed = recorded['per_module'], recorded['seed']
     equivalent = read_equivalent(here / 'equivalent.txt')
     modules = collect(work, equivalent)
     table, survivors, all_status = [], [], {}
@@ -128,26 +140,43 @@ def write(work, here, sample=0, seed=0, seconds=None, retest=False):
                    equivalent=sum(r['equivalent'] for r in table), stale_equivalent=stale)
     (here / 'report.json').write_text(json.dumps(
         dict(summary=summary, modules=table, survivors=survivors), indent=1) + '\n')
-    (here / 'report.md').write_text(markdown(summary, table, survivors))
+    (here / 'report.md').write_text(markdown(summary, table, survivors, baseline_scores(here)))
     print(f"mutation score {summary['score']}% ({detected}/{counted} non-equivalent detected), "
           f"{len(survivors)} survivors; report in {here / 'report.md'}")
 
 
-def markdown(summary, table, survivors):
-    mode = f"sample of {summary['sample']} (seed {summary['seed']})" if summary['sample'] else 'all mutants'
+def baseline_scores(here):
+    """Per-module scores of the run recorded in mutation/baseline.json (the
+    first full run, before the suite was strengthened from its survivors)."""
+    path = pathlib.Path(here) / 'baseline.json'
+    if not path.exists():
+        return {}
+    return {row['module']: row['score'] for row in json.loads(path.read_text())['modules']}
+
+
+def markdown(summary, table, survivors, before=None):
+    mode = (f"stratified sample of {summary['sample']} mutants per module (all of a smaller "
+            f"module), seed {summary['seed']}" if summary['sample'] else 'all mutants')
     if summary.get('retest'):
-        mode = "re-test of the previous run's undetected mutants (the others keep their result)"
+        mode += "; re-test of the previous run's undetected mutants (the others keep their result)"
     took = f"{summary['seconds']} s" if summary['seconds'] is not None else 'n/a (report only)'
     out = ['# Mutation testing report', '',
            f"Mode: {mode}. Run time: {took}. Score: **{summary['score']}%** "
            f"({summary['detected']} of {summary['non_equivalent']} non-equivalent mutants killed "
            f"or timed out; {summary['equivalent']} listed as equivalent in mutation/equivalent.txt).", '',
-           '| module | mutants | checked | killed | timeout | survived | no tests | equivalent | score |',
-           '|---|---:|---:|---:|---:|---:|---:|---:|---:|']
+           '| module | mutants | checked | killed | timeout | survived | no tests | equivalent | score |'
+           + (' before |' if before else ''),
+           '|---|---:|---:|---:|---:|---:|---:|---:|---:|' + ('---:|' if before else '')]
+
+    def percent(score):
+        return 'n/a' if score is None else f'{score}%'
     for r in table:
         out.append(f"| {r['module']} | {r['mutants']} | {r['checked']} | {r['killed']} | {r['timeout']} "
-                   f"| {r['survived']} | {r['no_tests']} | {r['equivalent']} | "
-                   f"{'n/a' if r['score'] is None else str(r['score']) + '%'} |")
+                   f"| {r['survived']} | {r['no_tests']} | {r['equivalent']} | {percent(r['score'])} |"
+                   + (f" {percent(before.get(r['module']))} |" if before else ''))
+    if before:
+        out += ['', '"before": the first full run (mutation/baseline.json), with the suite as it '
+                'was before its survivors were triaged.']
     if summary['stale_equivalent']:
         out += ['', '## Stale equivalent entries (no longer surviving)', '']
         out += [f'- `{name}`' for name in summary['stale_equivalent']]

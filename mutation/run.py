@@ -1,10 +1,11 @@
 """Mutation testing of the reference's semantic core with the conformance suite.
 
     python mutation/run.py                 # every mutant (see README for the time)
-    python mutation/run.py --sample 300    # a fixed-seed sample of mutants
+    python mutation/run.py --sample 50     # 50 mutants per module, fixed seed
     python mutation/run.py --only 'reference.training.triggers*'   # one area
     python mutation/run.py --retest        # after strengthening the suite: re-run
                                            # the last run's undetected mutants only
+    python mutation/run.py --resume        # go on with an interrupted run
     python mutation/run.py --report-only   # rewrite the report from the last run
 
 mutmut 3 runs in a scratch copy of the tree (build/mutation/) so that its
@@ -80,46 +81,81 @@ def confirm(names, children):
 
 
 def undetected_mutant_names():
+    """The undetected mutants of the last run (of its sample, if it had one)."""
     sys.path.insert(0, str(HERE))
     import report
+    chosen = report.sampled(WORK)
     return [name for name, status in report.statuses(WORK).items()
-            if status in report.UNDETECTED]
+            if status in report.UNDETECTED and (chosen is None or name in chosen)]
 
 
-def all_mutant_names():
-    names = []
-    for meta in sorted((WORK / 'mutants').rglob('*.py.meta')):
-        names.extend(json.loads(meta.read_text())['exit_code_by_key'])
-    return names
+def mutant_names_by_module():
+    return {str(meta.relative_to(WORK / 'mutants')).removesuffix('.meta'):
+            sorted(json.loads(meta.read_text())['exit_code_by_key'])
+            for meta in sorted((WORK / 'mutants').rglob('*.py.meta'))}
+
+
+def stratified_sample(per_module, seed):
+    """``per_module`` mutants of every module (all of a smaller one), drawn
+    with ``seed``; recorded in build/mutation/sample.json for the report."""
+    rng = random.Random(seed)
+    chosen = []
+    for module, names in mutant_names_by_module().items():
+        chosen += names if len(names) <= per_module else rng.sample(names, per_module)
+    (WORK / 'sample.json').write_text(json.dumps(
+        dict(per_module=per_module, seed=seed, names=sorted(chosen)), indent=1))
+    return sorted(chosen)
+
+
+def unchecked(names):
+    sys.path.insert(0, str(HERE))
+    import report
+    status = report.statuses(WORK)
+    return [name for name in names if status.get(name) == 'not checked']
 
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument('--sample', type=int, default=0,
-                        help='run only this many mutants, drawn with --seed (0: all)')
+                        help='run only this many mutants of each module, drawn with --seed '
+                             '(0: all)')
     parser.add_argument('--seed', type=int, default=0)
     parser.add_argument('--max-children', type=int, default=os.cpu_count() or 2)
     parser.add_argument('--only', action='append', default=[],
                         help="mutant-name glob, e.g. 'reference.optimizers.adam*' (repeatable)")
     parser.add_argument('--retest', action='store_true',
                         help="re-run only the last run's undetected mutants against the current suite")
+    parser.add_argument('--resume', action='store_true',
+                        help='go on with an interrupted run: test the mutants not checked yet')
     parser.add_argument('--report-only', action='store_true')
     args = parser.parse_args(argv)
     started = time.monotonic()
     children = f'--max-children={args.max_children}'
     if args.retest:
         refresh_suite()
+        names = undetected_mutant_names()
+        print(f'retesting {len(names)} undetected mutants', flush=True)
+        if names:
+            mutmut(children, *names)
+        confirm(undetected_mutant_names(), children)
+    elif args.resume:
+        shutil.copy2(HERE / 'mutmut.cfg', WORK / 'setup.cfg')
+        if args.sample:
+            names = unchecked(stratified_sample(args.sample, args.seed))
+            if names:
+                mutmut(children, *names)
+        else:
+            mutmut(children)
         confirm(undetected_mutant_names(), children)
     elif not args.report_only:
         prepare()
+        (WORK / 'sample.json').unlink(missing_ok=True)
         if args.only:
             mutmut(children, *args.only)
         elif args.sample:
             # Generates the mutants and the test selection, runs none of them.
             mutmut(children, 'no-such-mutant*')
-            names = all_mutant_names()
-            chosen = sorted(random.Random(args.seed).sample(names, min(args.sample, len(names))))
-            mutmut(children, *chosen)
+            mutmut(children, *stratified_sample(args.sample, args.seed))
         else:
             mutmut(children)
         confirm(undetected_mutant_names(), children)
