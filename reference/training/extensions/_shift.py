@@ -44,14 +44,19 @@ class OptimizerShift(extension.Extension):
                   and isinstance(serializer, serializer_module.Deserializer))
         for key, _ in self._SAVED:
             target = getattr(self, key)
-            if reload and key == '_last_value' and type(target) is int:
-                # An int start value (LinearShift((1, 0), ...)) must accept
-                # the float saved later; other types stay type-checked.
-                target = float(target)
+            as_saved = reload and key == '_last_value'
+            if as_saved:
+                # The value set last is taken as saved: an int start value
+                # (LinearShift((1, 0), ...)) is followed by floats, and a
+                # saved int stays an int.
+                target = None
             value = serializer(key, target)
             if isinstance(value, numpy.ndarray):
-                # A fresh shift's None target receives the raw 0-d array.
+                # A None target receives the raw 0-d array.
                 value = value.item()
+            if as_saved and not isinstance(value, (int, float, type(None))):
+                raise TypeError(f'extension state {key!r} must be a number or None, '
+                                f'not {type(value).__name__}')
             setattr(self, key, value)
         if reload:
             # Note: Chainer applies loaded state only in initialize, and
