@@ -2,8 +2,9 @@
 
 A trainer snapshot is damaged in one way: truncated, a member's bytes
 corrupted, a key dropped, a value of the wrong shape or of a dtype kind the
-target cannot take, an object member whose unpickling would run code, or one
-whose bytes are not a pickle at all.
+target cannot take, text where a number is expected, an object member whose
+unpickling would run code (in any .npy format version), or one whose bytes are
+not a pickle at all.
 It is then loaded with ``load_npz`` into a trainer of the same scenario that
 trained a different number of iterations, so any entry a load touches shows.
 
@@ -108,7 +109,7 @@ def test_damaged_snapshot_fails_to_load(out_dir, ns, case):
           'from shape ...") and name neither the file nor the key',
           source=CALL)
 @example(case=scenarios.TRUNCATED_EXAMPLE)
-@given(case=scenarios.bad_inputs(kinds=REFUSED + ('drop', 'pickle')))
+@given(case=scenarios.bad_inputs(kinds=REFUSED + ('drop', 'pickle', 'text')))
 def test_failed_load_names_the_key_or_the_file(out_dir, ns, case):
     """When loading a damaged snapshot fails, the error message names the key
     it failed on, or the file when the damage is to the file as a whole."""
@@ -127,7 +128,7 @@ def test_failed_load_names_the_key_or_the_file(out_dir, ns, case):
           'into the value argument"), so entries read before the failing one stay loaded',
           source=CALL)
 @example(case=scenarios.LAST_KEY_MISSING_EXAMPLE)
-@given(case=scenarios.bad_inputs(kinds=REFUSED + ('drop', 'pickle')))
+@given(case=scenarios.bad_inputs(kinds=REFUSED + ('drop', 'pickle', 'text')))
 def test_failed_load_leaves_the_target_unchanged(out_dir, ns, case):
     """When loading a damaged snapshot fails, the target trainer is exactly as
     it was: no parameter, state, position or extension state half-loaded."""
@@ -151,8 +152,9 @@ def test_failed_load_leaves_the_target_unchanged(out_dir, ns, case):
 @given(case=scenarios.bad_inputs(kinds=('pickle',)))
 def test_load_npz_never_unpickles_snapshot_content(out_dir, ns, case):
     """An object member whose unpickling would call a function (a harmless
-    tripwire in the suite) is never unpickled: the load fails without running
-    it (a saved ``None`` still loads, see the round-trip properties)."""
+    tripwire in the suite), written in .npy format 1.0, 2.0 or 3.0, is never
+    unpickled: the load fails without running it (a saved ``None`` still
+    loads, see the round-trip properties)."""
     attempt = runner.attempt_damaged_load(ns, case, out_dir)
     assert not attempt.unpickled, (
         f'loading {_what(attempt, case)} unpickled it and ran its code '

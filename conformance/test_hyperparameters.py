@@ -158,6 +158,42 @@ def test_an_unproxied_name_set_on_the_optimizer_does_not_reach_its_hyperparamete
             getattr(opt.hyperparam, name)
 
 
+@pytest.mark.parametrize('optimizer', strategies.OPTIMIZERS)
+@given(data=st.data())
+@rule(FAMILY, source='chainer/optimizers/*.py:*Rule.__init__@v7.8.1')
+def test_a_rule_built_by_hand_holds_its_arguments_over_its_parents_values(ns, optimizer, data):
+    """An update rule's constructor (the class ``create_update_rule``
+    returns) sets the keyword arguments given, and only those, on its own
+    hyperparameter, whose parent is the one given, else a hyperparameter
+    holding the optimizer's documented defaults."""
+    rule_class = type(getattr(ns.optimizers, optimizer)().create_update_rule())
+    given = data.draw(strategies.hyperparameters(optimizer), label='rule arguments')
+    parent_values = {**formulas.DEFAULTS[optimizer],
+                     **data.draw(strategies.hyperparameters(optimizer), label='parent values')}
+    parent = ns.optimizer.Hyperparameter()
+    for name, value in parent_values.items():
+        setattr(parent, name, value)
+    for base, where in ((None, 'no parent'), (parent, f'parent {parent_values}')):
+        rule = rule_class(**given) if base is None else rule_class(base, **given)
+        inherited = formulas.DEFAULTS[optimizer] if base is None else parent_values
+        assert_same(rule.hyperparam.get_dict(), {**inherited, **given},
+                    f'{rule_class.__name__}(**{given}) with {where}: hyperparam.get_dict()')
+        if base is not None:
+            assert rule.hyperparam.parent is parent, (
+                f'{rule_class.__name__}(parent, **{given}).hyperparam.parent is not parent')
+
+
+@pytest.mark.parametrize('optimizer', strategies.OPTIMIZERS)
+@rule(FAMILY, level='quirk', source='chainer/optimizer.py:HyperparameterProxy.__init__@v7.8.1')
+def test_each_proxy_documents_itself_as_an_alias_of_its_hyperparameter(ns, optimizer):
+    """Read on the class, each proxied name is the proxy itself, whose
+    docstring is ``Alias to ``self.hyperparam.<name>````."""
+    cls = getattr(ns.optimizers, optimizer)
+    docs = {name: getattr(cls, name).__doc__ for name in formulas.DEFAULTS[optimizer]}
+    expected = {name: f'Alias to ``self.hyperparam.{name}``' for name in docs}
+    assert docs == expected, f'{optimizer} proxies: {docs}, expected {expected}'
+
+
 @given(hyper=strategies.hyperparameters('Adam', exclude=('adabound',)),
        steps=st.integers(1, 4), frozen=st.booleans())
 @rule(FAMILY, source='chainer/optimizers/adam.py:Adam.lr, Adam.alpha_t@v7.8.1 (SEMANTICS E3, E9)')
@@ -191,6 +227,47 @@ def test_adam_lr_is_a_read_only_alias_of_the_optimizers_alpha_t(out_dir, ns, hyp
             f'{built.rule("/p").t}): {value!r}, expected {expected!r}')
 
 
+@rule(FAMILY, level='quirk',
+      source='chainer/optimizers/adam.py:_learning_rate, Adam.lr, AdamRule.lr, '
+             'AdamRule.bounds@v7.8.1 (SEMANTICS E3)')
+def test_adam_learning_rate_errors_and_warnings_are_worded_as_chainers(ns):
+    """Before the first update, ``alpha_t`` and ``lr`` of an Adam optimizer and
+    of its rules raise ``Can't determine the learning rate of Adam optimizer
+    because the update steps have not been started.``, an AdaBound rule's
+    ``bounds`` ``Can't determine the bounds of AdaBound optimizer because the
+    update steps have not been started.``; reading ``lr`` warns ``<Adam or
+    AdamRule>.lr has been renamed to AdamRule.alpha_t. Use of <Adam or
+    AdamRule>.lr is deprecated in Chainer v6.``"""
+    built = runner.Built(ns, strategies.single_param_tree((2,)), {'/p': numpy.ones(2, 'f')})
+    opt = ns.optimizers.AdaBound()
+    opt.setup(built.root)
+    never_ran = ('Can\'t determine the {} of {} optimizer because the update steps have '
+                 'not been started.')
+    renamed = ('{0}.lr has been renamed to AdamRule.alpha_t. '
+               'Use of {0}.lr is deprecated in Chainer v6.')
+    for owner, target in (('Adam', opt), ('AdamRule', built.rule('/p'))):
+        reads = [('alpha_t', never_ran.format('learning rate', 'Adam')),
+                 ('lr', never_ran.format('learning rate', 'Adam'))]
+        if owner == 'AdamRule':
+            reads.append(('bounds', never_ran.format('bounds', 'AdaBound')))
+        for name, message in reads:
+            with warnings.catch_warnings():
+                warnings.simplefilter('ignore', DeprecationWarning)
+                with pytest.raises(RuntimeError) as info:
+                    getattr(target, name)
+            assert info.value.args == (message,), (
+                f'{owner}.{name} before the first update: RuntimeError{info.value.args}, '
+                f'expected {message!r}')
+    built.params['/p'].grad = numpy.ones(2, 'f')
+    opt.update()
+    for owner, target in (('Adam', opt), ('AdamRule', built.rule('/p'))):
+        with pytest.warns(DeprecationWarning) as caught:
+            target.lr
+        assert [str(w.message) for w in caught] == [renamed.format(owner)], (
+            f'{owner}.lr warned {[str(w.message) for w in caught]}, '
+            f'expected {[renamed.format(owner)]}')
+
+
 @given(scenario=strategies.frozen_scenarios(exclude=('adabound',)), epochs=st.integers(0, 2),
        data=st.data())
 @rule(FAMILY, source='chainer/optimizer.py:Optimizer.setup, GradientMethod.setup@v7.8.1 (SEMANTICS E1)')
@@ -221,6 +298,71 @@ def test_setup_again_starts_over_with_new_rules_and_no_hooks(out_dir, ns, scenar
         assert_same(runner.param_view(after, path), runner.param_view(fresh.final, path),
                     f'{path} after the first update since setup again vs. a fresh '
                     f'{scenario.optimizer}(**{hyper})')
+
+
+NEW_EPOCH_REFUSED = {
+    True: 'invalid new_epoch call with auto=True.\n'
+          'Fix the updater to set optimizer.use_auto_new_epoch = True.',
+    False: 'duplicated new_epoch with the updater.\n'
+           'Pass auto_new_epoch=False to the updater or stop calling '
+           'new_epoch outside the updater.',
+}
+
+
+def play_new_epoch_calls(ns, optimizer, calls):
+    """``(use_auto_new_epoch, auto)`` per call: set the flag, call
+    ``new_epoch(auto=auto)`` (``new_epoch()`` for ``auto=None``); return
+    ``(epoch, RuntimeError args or None)`` after each call, and ``t``."""
+    opt = getattr(ns.optimizers, optimizer)()
+    opt.setup(ns.Link())
+    trace = []
+    for use_auto, auto in calls:
+        opt.use_auto_new_epoch = use_auto
+        try:
+            opt.new_epoch() if auto is None else opt.new_epoch(auto=auto)
+            refused = None
+        except RuntimeError as error:
+            refused = error.args
+        trace.append((opt.epoch, refused))
+    return trace, opt.t
+
+
+NEW_EPOCH_CALLS = st.tuples(st.booleans(), st.sampled_from((True, False, None)))
+
+
+@given(optimizer=st.sampled_from(strategies.OPTIMIZERS),
+       calls=st.lists(NEW_EPOCH_CALLS, min_size=1, max_size=6))
+@rule(FAMILY, source='chainer/optimizer.py:Optimizer.new_epoch@v7.8.1 (SEMANTICS D3)')
+def test_new_epoch_counts_only_calls_from_whoever_owns_the_epoch(ns, optimizer, calls):
+    """``new_epoch(auto)`` adds one to ``epoch`` (and nothing to ``t``) when
+    ``auto`` matches ``use_auto_new_epoch`` (the updater calls it with
+    ``auto=True`` when it owns the count, the user without; ``auto``
+    defaults to False); otherwise it raises RuntimeError and leaves
+    ``epoch`` as it was."""
+    trace, t = play_new_epoch_calls(ns, optimizer, calls)
+    epoch, expected = 0, []
+    for use_auto, auto in calls:
+        epoch += use_auto == bool(auto)
+        expected.append((epoch, None if use_auto == bool(auto) else 'RuntimeError'))
+    actual = [(e, None if refused is None else 'RuntimeError') for e, refused in trace]
+    assert actual == expected and t == 0, (
+        f'(use_auto_new_epoch, auto) calls {calls}: (epoch, raised) {actual}, t {t}; '
+        f'expected {expected}, t 0')
+
+
+@given(calls=st.lists(NEW_EPOCH_CALLS, min_size=1, max_size=4))
+@rule(FAMILY, level='quirk', source='chainer/optimizer.py:Optimizer.new_epoch@v7.8.1')
+def test_new_epoch_refusals_are_worded_as_chainers(ns, calls):
+    """``auto=True`` without ``use_auto_new_epoch``: ``invalid new_epoch call
+    with auto=True.`` and how to fix the updater; a call without ``auto``
+    while the updater owns the count: ``duplicated new_epoch with the
+    updater.`` and the two ways out, as in Chainer."""
+    trace, _ = play_new_epoch_calls(ns, 'SGD', calls)
+    expected = [None if use_auto == bool(auto) else (NEW_EPOCH_REFUSED[bool(auto)],)
+                for use_auto, auto in calls]
+    assert [refused for _, refused in trace] == expected, (
+        f'(use_auto_new_epoch, auto) calls {calls}: {[r for _, r in trace]}, '
+        f'expected {expected}')
 
 
 @given(chain=st.lists(st.dictionaries(st.sampled_from(ALL_NAMES), st.floats(-1, 1)),

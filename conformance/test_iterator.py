@@ -14,11 +14,12 @@ test_trigger_schedule.py, and the round trip of index and shuffled orders by
 test_serialization.py; here: the iterator itself, with custom and seeded
 orders.
 """
+import math
 import typing
 
 import numpy
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import example, given, strategies as st
 
 from conformance.runners import iterator as runner
 from conformance.runners.iterator import Step, item
@@ -300,3 +301,84 @@ def test_a_custom_order_is_saved_and_restored_and_iteration_continues(ns, scenar
         assert trace.calls == calls, runner.mismatch(
             f'{label} iterator: order sampler calls after the save (after {before} calls)',
             scenario, calls, trace.calls)
+
+
+@rule('iterator', source=SOURCE.format('serialize'), level='quirk')
+@example(scenario=scenarios.IteratorScenario(3, 2, True, scenarios.CustomOrder((2, 0, 1), 1), 6),
+         before=3)
+@given(scenario=scenarios.scenarios(orders=(scenarios.custom_orders, scenarios.index_order),
+                                    steps=(6, 6)),
+       before=st.integers(0, 8))
+def test_an_older_snapshot_gives_the_order_as__order_and_previous_epoch_detail_is_guessed(
+        ns, scenario, before):
+    """A state saved by an older Chainer holds the order under ``_order``
+    and no ``previous_epoch_detail``: loading takes the order from
+    ``_order`` and guesses ``previous_epoch_detail`` as ``epoch +
+    (current_position - batch_size) / len(order)``, at least 0, or ``None``
+    when ``epoch_detail`` is 0 (then saved again as -1.0); iteration then
+    goes on as the model's."""
+    if not scenario.repeat:
+        before = min(before, scenarios.exhausting_steps(scenario.n, scenario.batch_size) - 2)
+    model = predict_scenario(scenario, before + scenario.steps)
+    at = model.steps[before]
+    guess = at.epoch + (at.current_position - scenario.batch_size) / scenario.n
+    previous = max(guess, 0.) if at.epoch_detail > 0 else None
+    expected = documented([at._replace(batch=None, previous_epoch_detail=previous)]
+                          + model.steps[before + 1:])
+    saved, trace = runner.run_legacy_load(ns, scenario, before, scenario.steps)
+    what = f'loaded from an older snapshot after {before} calls'
+    order = predict_scenario(scenario, before).order
+    expected_saved = dict(current_position=at.current_position, epoch=at.epoch,
+                          is_new_epoch=at.is_new_epoch,
+                          **({} if scenario.order is None else {'order': order}),
+                          previous_epoch_detail=-1.0 if previous is None else previous)
+    assert saved == expected_saved, (
+        f'{what}, serialize writes {saved}, expected {expected_saved}\n  scenario: {scenario}')
+    assert documented(trace.steps) == expected, runner.mismatch(
+        f'states {what}', scenario, expected, documented(trace.steps))
+    calls = [call for call in model.calls if call[0] > before]
+    assert trace.calls == calls, runner.mismatch(
+        f'order sampler calls {what}', scenario, calls, trace.calls)
+
+
+EPOCH_SIZE_MESSAGE = 'Epoch size must be positive for an iterator that repeats.'
+ORDER_SIZE_MESSAGE = 'The size of order does not match the size of the previous order.'
+SHUFFLE_MESSAGE = ('`shuffle` is not `None` and a custom `order_sampler` is set. Please set '
+                   '`shuffle` to `None` to use the custom order sampler.')
+
+
+@rule('iterator', source='chainer/iterators/_statemachine.py:iterator_statemachine@v7.8.1',
+      level='quirk')
+@given(scenario=scenarios.emptied_scenarios())
+def test_a_dataset_emptied_mid_run_stops_a_repeating_iterator_with_a_value_error(
+        ns, scenario):
+    """With a NumPy integer ``batch_size`` (so the position is one, and
+    ``epoch_detail`` divides by zero without raising), a dataset emptied
+    after some calls makes the next ``next()`` raise Chainer's ValueError
+    if the iterator repeats; without repeat (still in epoch 0) it returns
+    an empty batch and moves to the start of epoch 1, with
+    ``previous_epoch_detail`` infinite."""
+    if scenario.repeat:
+        expected = f'ValueError: {EPOCH_SIZE_MESSAGE}'
+    else:
+        expected = runner.Emptied([], 1, math.inf, True, 0)
+    actual = runner.run_emptied(ns, scenario)
+    assert actual == expected, (
+        f'next() after emptying the dataset\n  scenario: {scenario}\n  expected: {expected}'
+        f'\n  got:      {actual}')
+
+
+@rule('iterator', source=SOURCE.format('__init__'), level='quirk')
+@given(scenario=scenarios.wrong_length_scenarios(), shuffle=st.booleans())
+def test_the_iterators_value_errors_carry_chainers_messages(ns, scenario, shuffle):
+    """The ValueErrors for ``shuffle`` together with an ``order_sampler``
+    and for an order of another length carry Chainer's messages, word for
+    word."""
+    error = runner.construction_error(ns, shuffle, scenarios.CustomOrder((0, 1, 2), 0))
+    assert str(error) == SHUFFLE_MESSAGE, (
+        f'SerialIterator(shuffle={shuffle}, order_sampler=...): message\n  expected: '
+        f'{SHUFFLE_MESSAGE!r}\n  got:      {str(error)!r}')
+    message = runner.value_error(ns, scenario)
+    assert message == ORDER_SIZE_MESSAGE, (
+        f'order of another length: message\n  scenario: {scenario}\n  expected: '
+        f'{ORDER_SIZE_MESSAGE!r}\n  got:      {message!r}')

@@ -8,9 +8,9 @@ loop (stop trigger, fresh observation, update, triggered extensions); on an
 any case call every ``finalize`` and then ``updater.finalize``.
 """
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import example, given, strategies as st
 
-from conformance import harness
+from conformance import devices, harness
 from conformance.runners import trainer as runner
 from conformance.spec import rule
 from conformance.strategies import trainer as scenarios
@@ -43,7 +43,8 @@ def chainer_run(scenario):
     for run in range(scenario.runs):
         events.append(('run', run))
         if done:
-            events.append(('raised', run, 'RuntimeError', False))
+            events.append(('raised', run, 'RuntimeError', False,
+                           'cannot run training loop multiple times'))
             continue
         events += [('init', name) for name, spec in extensions
                    if spec.hooks and not finished(spec.extend_trigger)]
@@ -171,7 +172,8 @@ def test_an_error_in_on_error_is_swallowed_and_the_original_reraised(out_dir, ns
 @given(scenario=scenarios.lifecycle_scenarios(runs=st.just(2)))
 def test_run_after_a_completed_run_is_refused(out_dir, ns, scenario):
     """``run`` cannot run a trainer twice: after a run that ended normally a
-    second ``run`` raises ``RuntimeError`` and calls nothing."""
+    second ``run`` raises ``RuntimeError('cannot run training loop multiple
+    times')`` and calls nothing."""
     check(out_dir, ns, scenario, lambda events: from_run(events, 1), 'second run')
 
 
@@ -193,14 +195,33 @@ def test_run_after_a_failed_run_initializes_again_and_continues(out_dir, ns, sce
 def test_elapsed_time_is_refused_before_run_and_frozen_after_it(out_dir, ns, stop):
     """``elapsed_time`` raises ``RuntimeError`` before ``run``; it is
     readable from ``initialize`` on, never decreases during the run, and
-    stays at its final value after the run."""
-    before, during, after = runner.run_elapsed_time(ns, out_dir, stop)
+    stays at its final value after the run, at most the time ``run`` took
+    (a fresh trainer starts counting from 0)."""
+    before, during, after, wall = runner.run_elapsed_time(ns, out_dir, stop)
     assert before == 'RuntimeError', (
         f'elapsed_time before run: expected RuntimeError, got {before!r}')
     assert len(during) == stop + 1 and all(isinstance(t, float) for t in during), during
     assert during == sorted(during) and during[0] >= 0, f'elapsed_time during the run: {during}'
     assert after[0] == after[1] >= during[-1], (
         f'elapsed_time after the run: {after}, last reading during it {during[-1]}')
+    assert after[0] <= wall, (
+        f'elapsed_time after the run is {after[0]} s, but the run took {wall} s: '
+        'a fresh trainer counts from the start of run()')
+
+
+@rule('lifecycle', source='chainer/training/trainer.py:Trainer.serialize@v7.8.1',
+      level='quirk')
+@given(seconds=st.none() | st.floats(1e3, 1e6))
+def test_a_loaded_trainer_counts_on_from_the_saved_elapsed_time_or_from_zero(
+        out_dir, ns, seconds):
+    """A trainer loaded from a snapshot adds the snapshot's
+    ``_snapshot_elapsed_time`` to the time it runs; a snapshot loaded
+    non-strictly without that key counts as 0 seconds."""
+    elapsed, wall = runner.run_resumed_elapsed_time(ns, out_dir, seconds)
+    start = 0.0 if seconds is None else seconds
+    assert start <= elapsed <= start + wall, (
+        f'elapsed_time after the resumed run: {elapsed}, expected between the saved '
+        f'{start} s and that plus the {wall} s the run took')
 
 
 # --- the base extension ----------------------------------------------------------
@@ -222,6 +243,58 @@ def test_an_extension_that_does_not_override_call_raises_not_implemented(out_dir
     assert trainer.updater.iteration == period, (
         f'NotImplementedError raised at iteration {trainer.updater.iteration}, '
         f'expected at the first trigger, iteration {period}')
+
+
+INVOKE_REMOVED = ('invoke_before_training has been removed since Chainer v2.0.0. '
+                  'Use initializer= instead.')
+
+
+@rule('lifecycle', source='chainer/training/trainer.py:Trainer.extend@v7.8.1', level='quirk')
+@given(keywords=scenarios.rejected_keywords())
+@example(keywords=('x_b', 'x_a'))
+def test_extend_and_make_extension_reject_unknown_keywords(out_dir, ns, keywords):
+    """``extend`` and ``make_extension`` refuse keyword arguments they do not
+    take before doing anything: the removed ``invoke_before_training`` with
+    ``ValueError`` (it says to use ``initializer=``), any other with
+    ``TypeError: ...() got unexpected keyword argument(s) 'a', 'b'`` (sorted,
+    repr'ed; which function the message names is not pinned: Chainer names
+    its helper)."""
+    actual = runner.run_rejected_keywords(ns, out_dir, keywords)
+    if 'invoke_before_training' in keywords:
+        expected = ('ValueError', INVOKE_REMOVED)
+    elif keywords:
+        expected = ('TypeError', 'got unexpected keyword argument(s) '
+                    + ', '.join(repr(k) for k in sorted(keywords)))
+    else:
+        expected = ('returned',)
+    for call in ('extend', 'make_extension'):
+        outcome = actual[call]
+        if outcome[0] == 'TypeError':   # drop the function name: '<name>() got ...'
+            outcome = (outcome[0], outcome[1].split('() ', 1)[-1])
+        assert outcome == expected, (
+            f'{call}(**{dict.fromkeys(keywords)}): expected {expected}, got {actual[call]}')
+    registered = 'returned' if not keywords else 'ValueError'
+    assert actual['registered'] == registered, (
+        f'get_extension after the extend call: expected {registered}, got '
+        f"{actual['registered']} (keywords {keywords})")
+
+
+@rule('lifecycle', source='chainer/training/extension.py:Extension.__getattr__@v7.8.1',
+      level='quirk')
+@given(class_name=scenarios.class_names(), names=scenarios.missing_attributes())
+def test_a_missing_extension_attribute_raises_attribute_error_with_chainers_message(
+        ns, class_name, names):
+    """Reading an attribute an ``Extension`` does not have raises
+    ``AttributeError('<class> object has no attribute <name>')``; for the
+    removed ``invoke_before_training`` the message says to use
+    ``Extension.initialize``."""
+    expected = [('AttributeError',
+                 'invoke_before_training has been removed since Chainer v2.0.0. '
+                 'Use Extension.initialize instead.' if name == 'invoke_before_training'
+                 else f'{class_name} object has no attribute {name}') for name in names]
+    actual = runner.run_missing_attributes(ns, class_name, names)
+    assert actual == expected, runner.mismatch(
+        (class_name, names), expected, actual, 'getattr outcomes')
 
 
 # --- what a failed run reports -------------------------------------------------------
@@ -306,3 +379,77 @@ def test_a_failed_run_reports_the_error_and_each_failing_handler_on_stderr(
     assert [(a[0] is trainer, a[1] is error, _innermost_function(a[2])) for a in received] == [
         (True, True, 'fail_in_loop')] * len(handlers), (
         f'on_error arguments {received}: expected (trainer, the error, its traceback)')
+
+
+# --- construction --------------------------------------------------------------------
+
+@rule('lifecycle', source='chainer/training/trainer.py:Trainer.__init__@v7.8.1')
+@given(scenario=scenarios.construction_scenarios())
+def test_trainer_construction_keeps_its_arguments_then_connects_then_extends(
+        out_dir, ns, scenario):
+    """``Trainer(updater, stop_trigger=None, out='result', extensions=None)``
+    keeps ``updater`` and ``out``, starts with an empty ``observation``, never
+    stops without a stop trigger, calls ``updater.connect_trainer(trainer)``
+    once and then registers ``extensions`` in order as ``extend`` does."""
+    count = scenario.extensions or 0
+    expected = {
+        'out': '<given>' if scenario.out_given else 'result',
+        'updater': True,
+        'observation': {},
+        'connect_trainer': [(True, [False] * count)],
+        'names': [f'x{i}' for i in range(count)],
+        'registered': [True] * count,
+        'stop_trigger': False,
+    }
+    actual = runner.run_construction(ns, out_dir, scenario)
+    for part, value in expected.items():
+        assert actual[part] == value, (
+            f'{part}: expected {value!r}, got {actual[part]!r}\n  scenario: {scenario}')
+
+
+# --- the standard updater's wiring ----------------------------------------------------
+
+def updater_wiring(scenario):
+    """What ``StandardUpdater(...)`` keeps: the devices (``input_device``
+    falls back to ``device``; every optimizer's target is sent to
+    ``device``), ``auto_new_epoch`` (default True, copied to each
+    optimizer's ``use_auto_new_epoch``), the objects by name (one iterator
+    or optimizer is named ``'main'``; ``get_all_optimizers`` returns a new
+    dict); the run finalizes every iterator; only ``'main'`` is used; the
+    save holds ``iterator:<name>``, ``optimizer:<name>``, ``model:<name>``
+    and ``iteration``."""
+    spec = devices.current().chainer_spec
+    names = ('main', 'extra') if scenario.dicts else ('main',)
+    auto = scenario.auto_new_epoch is not False
+    built = {
+        'device': spec if scenario.device else None,
+        'input_device': spec if scenario.device or scenario.input_device else None,
+        'model_devices': {name: spec if scenario.device else '@numpy' for name in names},
+        'auto_new_epoch': auto,
+        'use_auto_new_epoch': {name: auto for name in names},
+        'get_iterator': {name: True for name in names},
+        'get_optimizer': {name: True for name in names},
+        'get_all_optimizers': [(name, True) for name in sorted(names)],
+        'get_all_optimizers again': sorted(names),
+    }
+    saved = sorted([f'{kind}:{name}' for kind in ('iterator', 'optimizer', 'model')
+                    for name in names] + ['iteration'])
+    return {'built': built, 'finalized': list(names),
+            'untouched': (0.0, 0) if scenario.dicts else None, 'saved': saved}
+
+
+@rule('lifecycle', source='chainer/training/updaters/standard_updater.py:StandardUpdater@v7.8.1')
+@given(scenario=scenarios.updater_scenarios())
+def test_standard_updater_keeps_its_objects_by_name_and_finalizes_every_iterator(
+        out_dir, ns, scenario):
+    """``StandardUpdater`` names a single iterator or optimizer ``'main'``,
+    keeps dicts as given, resolves ``device`` and ``input_device`` (which
+    defaults to ``device``) and sends every model to ``device``, sets each
+    optimizer's ``use_auto_new_epoch`` to ``auto_new_epoch``; an update
+    touches only ``'main'``; the end of the run finalizes every iterator;
+    ``serialize`` writes every iterator, optimizer and model under its name
+    and ``iteration``."""
+    trace = runner.run_updater(ns, out_dir, scenario)
+    for part, value in updater_wiring(scenario).items():
+        assert trace[part] == value, (
+            f'{part}: expected {value!r}, got {trace[part]!r}\n  scenario: {scenario}')

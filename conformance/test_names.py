@@ -29,6 +29,10 @@ PROBES = tuple(dict.fromkeys(itertools.chain(
 
 # --- model of Chainer's rule ---------------------------------------------------
 
+NO_NAME = 'name is not given for the extension'
+TRAINING_PROHIBITED = 'the name "training" is prohibited as an extension name'
+
+
 def default_name(obj):
     """``ext.default_name``: the class name for an ``Extension`` subclass
     (unless a class attribute hides the property), ``default_name or
@@ -56,10 +60,10 @@ def chainer_registrations(scenario):
             registration.name, name_attribute[registration.obj], default_name(obj),
             dunder_name(obj)) if candidate is not None), None)
         if name is None:
-            outcomes.append(('error', 'TypeError'))
+            outcomes.append(('error', 'TypeError', NO_NAME))
             continue
         if name == 'training':
-            outcomes.append(('error', 'ValueError'))
+            outcomes.append(('error', 'ValueError', TRAINING_PROHIBITED))
             continue
         taken = registered[registration.trainer]
         final = name
@@ -101,15 +105,16 @@ TRAINING_EVERY_WAY = NamesScenario(
 def test_extension_name_follows_resolution_order_and_ordinal_suffixes(out_dir, ns, scenario):
     """Each registration gets the first non-``None`` of ``name``,
     ``ext.name``, ``ext.default_name``, ``ext.__name__`` with the first free
-    ``_k`` suffix, or raises ``TypeError`` (no name) / ``ValueError``
-    (``'training'``); an ``Extension``'s ``name`` is overwritten with it."""
+    ``_k`` suffix, or raises ``TypeError('name is not given for the
+    extension')`` / ``ValueError('the name "training" is prohibited as an
+    extension name')``; an ``Extension``'s ``name`` is overwritten with it."""
     expected, _ = chainer_registrations(scenario)
     outcomes, _ = runner.run_names(ns, out_dir, scenario, PROBES)
     # Only an Extension's name attribute is documented as overwritten.
     actual = [o[:2] + ((o[2],) if scenario.objects[r.obj].form == 'subclass' else (o[1],))
               if o[0] == 'ok' else o for o, r in zip(outcomes, scenario.registrations)]
     assert actual == expected, runner.mismatch(
-        scenario, expected, actual, "registrations ('ok', name, ext.name) or ('error', type)")
+        scenario, expected, actual, "registrations ('ok', name, ext.name) or ('error', type, message)")
 
 
 @rule('names', source=EXTEND_SOURCE, level='quirk')
@@ -120,7 +125,7 @@ def test_any_extension_object_gets_its_registered_name_as_its_name(out_dir, ns, 
     expected, _ = chainer_registrations(scenario)
     outcomes, _ = runner.run_names(ns, out_dir, scenario, PROBES)
     assert outcomes == expected, runner.mismatch(
-        scenario, expected, outcomes, "registrations ('ok', name, ext.name) or ('error', type)")
+        scenario, expected, outcomes, "registrations ('ok', name, ext.name) or ('error', type, message)")
 
 
 @rule('names', source='chainer/training/trainer.py:Trainer.get_extension@v7.8.1')

@@ -145,6 +145,32 @@ def test_gradient_clipping_scales_every_initialized_gradient_by_the_global_norm(
     check_hooked_updates(scenario, trace, untouched=list(scenario.init) if rate >= 1 else ())
 
 
+@given(scenario=strategies.gradientless_scenarios())
+@rule(FAMILY, source='chainer/optimizer_hooks/{weight_decay,lasso,gradient_hard_clipping}.py:__call__, '
+                     'chainer/optimizer.py:UpdateRule.update@v7.8.1 (SEMANTICS F2, F9)')
+def test_rule_hooks_leave_a_parameter_without_a_gradient_alone(out_dir, ns, scenario):
+    """``param.update()`` called directly (no optimizer, so no zero gradients
+    are allocated) on a parameter whose gradient was cleared: an enabled rule
+    counts the step and (for an initialized parameter) creates its zero
+    state, its WeightDecay, Lasso and GradientHardClipping hooks skip the
+    missing gradient, and the parameter keeps its value and no gradient; a
+    disabled rule does nothing."""
+    final = runner.run_gradientless_updates(ns, scenario)
+    masks = formulas.enabled_masks(scenario)
+    hyper = scenario.effective_hyper()
+    for path in scenario.tree.param_paths():
+        value, enabled = scenario.init.get(path), masks[path][0]
+        expected = {'param': value, 'grad': None, 't': scenario.steps if enabled else 0,
+                    'state': None if value is None or not enabled else {
+                        key: numpy.zeros_like(value)
+                        for key in formulas.state_keys(scenario.optimizer, hyper)}}
+        diff = runner.bitwise_difference(runner.param_view(final, path), expected, path)
+        assert diff is None, (
+            f'{scenario.optimizer} rule hooks {scenario.rule_hooks.get(path, ())}, '
+            f'{"enabled" if enabled else "frozen"}, after {scenario.steps} gradientless '
+            f'updates: {diff}')
+
+
 class _Hook:
     name = 'hook'
 
@@ -158,16 +184,22 @@ def _unnamed(*args):
 
 @rule(FAMILY, source='chainer/optimizer.py:_Hookable.add_hook, Optimizer.add_hook@v7.8.1 (SEMANTICS E6, F4)')
 def test_add_hook_rejects_misuse(ns):
-    """``add_hook`` before ``setup`` raises RuntimeError; a non-callable hook
-    TypeError; a timing other than pre/post/auto ValueError; a name used
-    before, by a pre or a post hook, KeyError; ``remove_hook`` of an unknown
-    name KeyError.  Rules' ``add_hook`` raises the same, and a hook without
-    ``name`` is named by its ``__name__``."""
+    """``add_hook``, ``remove_hook`` and ``call_hooks`` before ``setup`` raise
+    RuntimeError; ``call_hooks`` with a timing other than pre/post
+    ValueError; ``add_hook`` of a non-callable hook TypeError; a timing
+    other than pre/post/auto ValueError; a name used before, by a pre or a
+    post hook, KeyError; ``remove_hook`` of an unknown name KeyError.  Rules'
+    ``add_hook`` raises the same, and a hook without ``name`` is named by its
+    ``__name__``."""
     link = runner.Built(ns, strategies.single_param_tree((2,)), {'/p': numpy.ones(2, 'f')})
     optimizer = ns.optimizers.SGD()
-    with pytest.raises(RuntimeError):
-        optimizer.add_hook(_Hook())
+    for call in (lambda: optimizer.add_hook(_Hook()), lambda: optimizer.remove_hook('hook'),
+                 optimizer.call_hooks, lambda: optimizer.call_hooks('post')):
+        with pytest.raises(RuntimeError):
+            call()
     optimizer.setup(link.root)
+    with pytest.raises(ValueError):
+        optimizer.call_hooks('auto')
     for target in (optimizer, link.rule('/p')):
         with pytest.raises(TypeError):
             target.add_hook(object())
@@ -183,6 +215,68 @@ def test_add_hook_rejects_misuse(ns):
         target.remove_hook('hook')
         with pytest.raises(KeyError):
             target.remove_hook('hook')
+
+
+class _Nameless:
+    """A callable hook with neither ``name`` nor ``__name__``."""
+
+    def __call__(self, *args):
+        pass
+
+
+class _BadTiming(_Hook):
+    name, timing = 'bad timing', 'bogus'
+
+
+@rule(FAMILY, level='quirk', source='chainer/optimizer.py:_Hookable.add_hook@v7.8.1')
+def test_add_hook_errors_and_warning_are_worded_as_chainers(ns):
+    """An optimizer's and a rule's ``add_hook`` reject misuse with Chainer's
+    messages: ``hook function must be callable`` (TypeError), ``timing must
+    be one of ('pre', 'post', 'auto')`` and ``the name of the hook function
+    is not specified`` (ValueError), ``hook "<name>" already exists``
+    (KeyError); the optimizer's warning on a bad ``timing`` attribute reads
+    ``Hook timing attribute not in ('pre', 'post'), defaulting timing to
+    'pre'.``; ``call_hooks`` with a bad timing says ``timing must be either
+    'pre' or 'post'``, and any hook call before ``setup`` ``Optimizer is not
+    set up. Call `setup` method.``"""
+    link = runner.Built(ns, strategies.single_param_tree((2,)), {'/p': numpy.ones(2, 'f')})
+    optimizer = ns.optimizers.SGD()
+    not_set_up = 'Optimizer is not set up. Call `setup` method.'
+    for call, make in (('add_hook(hook)', lambda: optimizer.add_hook(_Hook())),
+                       ("remove_hook('hook')", lambda: optimizer.remove_hook('hook')),
+                       ('call_hooks()', optimizer.call_hooks)):
+        with pytest.raises(RuntimeError) as info:
+            make()
+        assert info.value.args == (not_set_up,), (
+            f'optimizer.{call} before setup: RuntimeError{info.value.args}, '
+            f'expected {not_set_up!r}')
+    optimizer.setup(link.root)
+    with pytest.raises(ValueError) as info:
+        optimizer.call_hooks('auto')
+    assert info.value.args == ("timing must be either 'pre' or 'post'",), (
+        f"optimizer.call_hooks('auto'): ValueError{info.value.args}")
+    for owner, target in (('optimizer', optimizer), ('rule', link.rule('/p'))):
+        target.add_hook(_Hook())
+        misuses = (
+            ('add_hook(object())', TypeError, 'hook function must be callable',
+             lambda: target.add_hook(object())),
+            ("add_hook(hook, timing='later')", ValueError,
+             "timing must be one of ('pre', 'post', 'auto')",
+             lambda: target.add_hook(_Hook(), name='other', timing='later')),
+            ('add_hook(a hook without a name)', ValueError,
+             'the name of the hook function is not specified',
+             lambda: target.add_hook(_Nameless())),
+            ("add_hook(a second hook named 'hook')", KeyError, 'hook "hook" already exists',
+             lambda: target.add_hook(_Hook())))
+        for call, error, message, make in misuses:
+            with pytest.raises(error) as info:
+                make()
+            assert info.value.args == (message,), (
+                f'{owner}.{call}: {error.__name__}{info.value.args}, expected {message!r}')
+    with pytest.warns(UserWarning) as caught:
+        optimizer.add_hook(_BadTiming())
+    expected = "Hook timing attribute not in ('pre', 'post'), defaulting timing to 'pre'."
+    assert [str(w.message) for w in caught] == [expected], [str(w.message) for w in caught]
 
 
 @st.composite

@@ -15,7 +15,7 @@ carries ``@diverges('chainer', ...)`` with the code location.
 """
 import dataclasses
 
-from hypothesis import example, given
+from hypothesis import example, given, strategies as st
 
 from conformance.runners import snapshot as runner
 from conformance.spec import diverges, rule
@@ -88,6 +88,36 @@ def test_autoload_snapshot_resumes_like_uninterrupted_training(out_dir, ns, scen
     """A fresh trainer whose ``snapshot(autoload=True)`` finds the snapshot
     taken at k continues exactly like uninterrupted training, shifts included."""
     assert_resumes_exactly(ns, scenario, out_dir)
+
+
+def _started_from(init):
+    """The scenario's one shift with ``init`` as its starting value."""
+    def replace(scenario):
+        shift = dataclasses.replace(scenario.shifts[0], kwargs={**scenario.shifts[0].kwargs,
+                                                               'init': init})
+        return dataclasses.replace(scenario, shifts=(shift,))
+    return replace
+
+
+@rule('resume', source='chainer/training/extensions/_snapshot.py:snapshot@v7.8.1')
+@diverges('chainer', reason='as for test_autoload_snapshot_resumes_like_uninterrupted_training; '
+          'moreover the shift\'s initialize (before the load) sets the int start value, into '
+          'which NpzDeserializer refuses the float saved later: TypeError "Cannot safely '
+          'deserialize from numpy array with dtype=float64 into a variable of type <class '
+          '\'int\'>"', source='chainer/serializers/npz.py:NpzDeserializer.__call__@v7.8.1')
+@example(scenario=dataclasses.replace(scenarios.AUTOLOAD_EXAMPLE, shifts=(scenarios.ShiftSpec(
+    'LinearShift', 'lr', {'value_range': (1, 0), 'time_range': (2, 6)}),)))
+@given(scenario=st.sampled_from((1, 2)).flatmap(lambda init: scenarios.stepped_shift_scenarios(
+    'ExponentialShift', modes=('autoload',)).map(_started_from(init))))
+def test_autoload_resumes_a_shift_that_started_from_an_int(out_dir, ns, scenario):
+    """A shift that set an int first (``init=1``, ``LinearShift((1, 0), ...)``)
+    and a float by the snapshot resumes through ``snapshot(autoload=True)``
+    like uninterrupted training: the loaded float replaces the int."""
+    try:
+        assert_resumes_exactly(ns, scenario, out_dir)
+    except TypeError as error:   # the deserializer's refusal to load the float
+        raise AssertionError(f'resuming at iteration {scenario.snapshot_at} (autoload) '
+                             f'fails: {type(error).__name__}: {error}') from error
 
 
 @rule('resume', level='quirk',

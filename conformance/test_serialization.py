@@ -7,10 +7,12 @@ has exactly the keys, dtypes and shapes Chainer writes, predicted from the
 rules of each ``serialize`` method (SEMANTICS B11, C4, D7, D9, E8, F6, H, I).
 """
 import dataclasses
+import os
+import zipfile
 
 import numpy
 import pytest
-from hypothesis import assume, given, strategies as st
+from hypothesis import assume, example, given, strategies as st
 
 from conformance import formulas
 from conformance.runners import snapshot as runner
@@ -247,7 +249,7 @@ def test_trainer_snapshot_has_chainers_dtypes_and_shapes(out_dir, ns, scenario, 
 
 
 @rule('serialization', source=NPZ.format('DictionarySerializer.__getitem__'))
-@given(segments=scenarios.path_segments, key=st.sampled_from(('x', '/x', 'y/')),
+@given(segments=scenarios.path_segments, key=scenarios.path_keys,
        value=scenarios.stored_values)
 def test_dictionary_serializer_keys_are_slash_joined_paths(out_dir, ns, segments, key, value):
     """``s[a][b](key, v)`` stores under ``a/b/key``: child names lose their
@@ -390,3 +392,192 @@ def test_loading_a_scalar_that_does_not_cast_safely_raises_type_error(out_dir, n
     assume(_refuses(saved, target))
     with pytest.raises(TypeError):
         _load_scalar(ns, out_dir, saved, target)
+
+
+# --- keys, strictness, ignore_names and files ---------------------------------------------
+
+def ignored(key, entries):
+    """Chainer's scan of ``ignore_names`` for ``key``: a full key equal to
+    it or a callable true for it skips the key; an entry of no accepted
+    type, once the scan reaches it, is a ValueError (returned here)."""
+    for kind, value in entries:
+        if kind == 'bad':
+            return ValueError
+        if (key == value) if kind == 'key' else key.startswith(value):
+            return True
+    return False
+
+
+def _content_lines(expected, actual):
+    return [f'  {k}: expected {expected.get(k)}, got {actual.get(k)}'
+            for k in sorted(set(expected) | set(actual)) if expected.get(k) != actual.get(k)]
+
+
+@rule('serialization', source=NPZ.format('NpzDeserializer'))
+@example(spec=scenarios.RecordSpec({'a': 1}, {'a': 2}), ignore=scenarios.IgnoreSpec(
+    (('key', 'zz'),), 'single'), dropped=['a'], strict=None, via='NpzDeserializer')
+@given(spec=scenarios.record_specs(), ignore=scenarios.ignore_specs(),
+       dropped=st.lists(st.sampled_from(scenarios.RECORD_KEYS), max_size=2, unique=True),
+       strict=st.sampled_from((None, True, False)),
+       via=st.sampled_from(('load_npz', 'NpzDeserializer')))
+def test_ignored_and_not_strictly_missing_keys_leave_the_target_as_it_is(
+        out_dir, ns, spec, ignore, dropped, strict, via):
+    """Through ``load_npz`` or ``NpzDeserializer``, at any depth of child
+    deserializers: a key that ``ignore_names`` (a full key, a callable of the
+    key, or a list or tuple of them) matches is left as it is, as is, with
+    ``strict=False``, a key missing from the file; any other missing key
+    raises KeyError (``strict`` defaults to True); every other key loads."""
+    kwargs = {'ignore_names': runner.ignore_names(ignore)}
+    if strict is not None:
+        kwargs['strict'] = strict
+    load = runner.load_record(ns, spec, out_dir, via=via, dropped=dropped, **kwargs)
+    kept = {k for k in spec.saved if ignored(k, ignore.entries)
+            or (strict is False and k in dropped)}
+    what = f'{via}(ignore_names={ignore}, strict={strict}) without {dropped}'
+    if any(k in dropped for k in spec.saved if k not in kept):
+        assert isinstance(load.error, KeyError), (
+            f'{what}: a missing key is neither ignored nor skipped, expected KeyError, got '
+            f'{load.error!r}\n  record: {spec}')
+        return
+    assert load.error is None, f'{what} raised {load.error!r}\n  record: {spec}'
+    expected = runner.record_content(runner.build_record(
+        {k: spec.target[k] if k in kept else v for k, v in spec.saved.items()}))
+    lines = _content_lines(expected, load.content)
+    assert not lines, f'{what}: loaded record differs\n  record: {spec}\n' + '\n'.join(lines)
+
+
+IGNORE_MESSAGE = 'ignore_names needs to be a callable, string or list of them.'
+
+
+@rule('serialization', level='quirk', source=NPZ.format('NpzDeserializer.__call__'))
+@given(spec=scenarios.record_specs(), ignore=scenarios.ignore_specs(bad=True),
+       via=st.sampled_from(('load_npz', 'NpzDeserializer')))
+def test_an_ignore_names_entry_of_another_type_is_a_value_error_once_reached(
+        out_dir, ns, spec, ignore, via):
+    """An ``ignore_names`` entry that is neither a string nor a callable (an
+    int, bytes, None) raises ValueError with Chainer's message when the scan
+    of some key reaches it; if every key is matched by an entry before it,
+    the load succeeds."""
+    load = runner.load_record(ns, spec, out_dir, via=via,
+                              ignore_names=runner.ignore_names(ignore))
+    reached = any(ignored(k, ignore.entries) is ValueError for k in spec.saved)
+    what = f'{via}(ignore_names={ignore})'
+    if not reached:
+        assert load.error is None, f'{what} raised {load.error!r}\n  record: {spec}'
+        return
+    assert isinstance(load.error, ValueError) and str(load.error) == IGNORE_MESSAGE, (
+        f'{what}: expected ValueError({IGNORE_MESSAGE!r}), got {load.error!r}\n'
+        f'  record: {spec}')
+
+
+@rule('serialization', source=NPZ.format('save_npz'))
+@given(spec=scenarios.record_specs(), compression=st.sampled_from((None, True, False)),
+       to=st.sampled_from(('path', 'file')), as_dict=st.booleans(), uncopyable=st.booleans())
+def test_save_npz_writes_one_member_per_key_deflated_unless_compression_is_false(
+        out_dir, ns, spec, compression, to, as_dict, uncopyable):
+    """``save_npz`` to a path or a file object writes one ``.npy`` member per
+    key of the object's ``serialize`` (or of a dict, written as it is):
+    Python ints as int64, floats as float64, arrays as they are; members are
+    deflated unless ``compression=False`` (default True).  ``load_npz``
+    reads it back from the same kind of file, also into an object that
+    cannot be deep-copied (it holds a lock)."""
+    kwargs = {} if compression is None else {'compression': compression}
+    saved = runner.save_record(ns, spec, out_dir, to=to, as_dict=as_dict,
+                               uncopyable=uncopyable, **kwargs)
+    what = f'save_npz(<{to}>, <{"dict" if as_dict else "object"}>, **{kwargs})'
+    method = zipfile.ZIP_STORED if compression is False else zipfile.ZIP_DEFLATED
+    expected = {f'{k}.npy': method for k in spec.saved}
+    assert saved.members == expected, (
+        f'{what}: members (name: zip compression method) expected {expected}, '
+        f'got {saved.members}')
+    record = runner.build_record(spec.saved)
+    lines = runner.content_differences({k: numpy.asarray(v) for k, v in record.values.items()},
+                                       saved.content)
+    assert not lines, f'{what}: file content differs\n' + '\n'.join(lines)
+    lines = _content_lines(runner.record_content(record), saved.loaded)
+    assert not lines, f'{what}: loaded back with load_npz, the record differs\n' + '\n'.join(
+        lines)
+
+
+@rule('serialization', source=NPZ.format('NpzDeserializer.__getitem__'))
+@given(segments=scenarios.path_segments, key=scenarios.path_keys,
+       value=st.integers(1, 9))
+def test_npz_deserializer_reads_the_slash_joined_path(ns, segments, key, value):
+    """``d[a][b](key, target)`` reads ``a/b/key`` (child names without their
+    surrounding slashes, the key without its leading ones), as
+    ``DictionarySerializer`` writes it."""
+    path = ''.join(s.strip('/') + '/' for s in segments) + key.lstrip('/')
+    child = ns.serializers.NpzDeserializer({path: numpy.asarray(value)})
+    for segment in segments:
+        child = child[segment]
+    try:
+        loaded = child(key, 0)
+    except KeyError as error:
+        raise AssertionError(f'path {segments} + key {key!r} does not read {path!r}: '
+                             f'KeyError {error}') from error
+    assert loaded == value and type(loaded) is int, (
+        f'path {segments} + key {key!r} read {loaded!r}, expected {value!r} from {path!r}')
+
+
+@rule('serialization', source=NPZ.format('DictionarySerializer'))
+@given(prefix=st.sampled_from(('', 'p/', 'p/q/')), given_target=st.booleans(),
+       key=st.sampled_from(('x', 'y')))
+def test_dictionary_serializer_writes_into_the_given_target_under_its_path(
+        ns, prefix, given_target, key):
+    """``DictionarySerializer(target, path)`` writes into ``target`` (a new
+    dict when None), keeping what it holds, under keys prefixed by ``path``."""
+    existing = {'kept': numpy.asarray(1)} if given_target else None
+    serializer = ns.serializers.DictionarySerializer(existing, prefix)
+    serializer(key, 2)
+    if given_target:
+        assert serializer.target is existing, 'target is not the dict given'
+    expected = ['kept'] * given_target + [prefix + key]
+    assert sorted(serializer.target) == sorted(expected), (
+        f'DictionarySerializer(target, {prefix!r})({key!r}, 2): expected keys {expected}, '
+        f'got {sorted(serializer.target)}')
+
+
+UNSUPPORTED_MESSAGE = 'Array cannot be converted into an numpy.ndarray\nActual type: {}.'
+
+
+@rule('serialization', level='quirk', source='chainer/backends/_cpu.py:_array_to_cpu@v7.8.1')
+@given(value=st.sampled_from((object(), {'a': 1}, {1, 2}, slice(1))))
+def test_saving_a_value_of_no_array_type_raises_type_error(ns, value):
+    """A value that is no array, scalar or None (an object, dict, set, ...)
+    raises TypeError with Chainer's message, which names its type."""
+    with pytest.raises(TypeError) as raised:
+        ns.serializers.DictionarySerializer()('k', value)
+    expected = UNSUPPORTED_MESSAGE.format(type(value))
+    assert str(raised.value) == expected, (
+        f'storing {value!r}: message\n expected: {expected!r}\n got:      '
+        f'{str(raised.value)!r}')
+
+
+@rule('serialization', level='quirk', source=NPZ.format('load_npz'))
+@given(spec=scenarios.record_specs())
+def test_a_serialize_method_sees_every_key_of_the_file_through_npz(out_dir, ns, spec):
+    """While ``load_npz`` loads, the deserializer's ``npz`` is the opened
+    file as a mapping: its keys (member names without ``.npy``), its
+    length, membership, and each array."""
+    path = os.path.join(runner.fresh_dir(out_dir), 'record.npz')
+    record = runner.build_record(spec.saved)
+    ns.serializers.save_npz(path, record)
+    reader = runner.ArchiveReader()
+    ns.serializers.load_npz(path, reader)
+    expected = (len(spec.saved), {k: runner.plain_array(v) for k, v in record.values.items()})
+    assert reader.seen == expected, (
+        f'serializer.npz seen while loading\n expected: {expected}\n got:      {reader.seen}')
+
+
+@rule('serialization', level='quirk', source=NPZ.format('load_npz'))
+@given(spec=scenarios.record_specs(), data=st.data())
+def test_a_member_without_the_npy_suffix_loads_under_its_full_name(out_dir, ns, spec, data):
+    """A file's members are keyed by their name less the ``.npy`` suffix,
+    and a member written without that suffix (by a tool other than
+    ``save_npz``) by its full name, as ``numpy.load`` keys them."""
+    unsuffixed = data.draw(st.lists(st.sampled_from(sorted(spec.saved)), unique=True))
+    loaded = runner.load_handwritten(ns, spec, out_dir, unsuffixed)
+    expected = runner.record_content(runner.build_record(spec.saved))
+    lines = _content_lines(expected, loaded)
+    assert not lines, (f'members {unsuffixed} written without .npy: loaded record differs\n'
+                       + '\n'.join(lines))

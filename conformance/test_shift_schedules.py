@@ -7,9 +7,11 @@ so the comparison is exact.  ``initialize`` sets the value for the first
 update; with trigger ``(p, 'iteration')`` call c happens at iteration ``c*p``,
 so update ``i`` uses the value after call ``(i - 1) // p``.  Rules without a
 per-rule override see the optimizer's value; an override shadows it (E2).
+The model uses Chainer's Python arithmetic, so with int arguments it also
+predicts the type of each value (an int ``init``, a target object, a
+``numpy.float64``), which the quirk-level properties compare.
 """
-import math
-
+import numpy
 import pytest
 from hypothesis import example, given, strategies as st
 
@@ -64,9 +66,11 @@ def polynomial(kw, init, c):
 
 
 def step(kw, init, c):
+    """The exponent is ``numpy.floor``'s float64, so the value is a NumPy
+    scalar (SEMANTICS H4)."""
     if c == 0:
         return init
-    value = init * kw['gamma'] ** math.floor(c / kw['step'])
+    value = init * kw['gamma'] ** numpy.floor(c / kw['step'])
     return _floor_to(value, kw.get('target'), kw['gamma'] > 1)
 
 
@@ -156,8 +160,8 @@ def assert_follows_closed_form(trace, scenario, resumed=False):
 
 # --- properties -------------------------------------------------------------------
 
-def _kinds(kinds):
-    return [pytest.param(kind, marks=rule('shift-schedules', source=SOURCE.format(
+def _kinds(kinds, level='must'):
+    return [pytest.param(kind, marks=rule('shift-schedules', level=level, source=SOURCE.format(
         FILES[kind], kind))) for kind in kinds]
 
 
@@ -230,3 +234,93 @@ def test_warmup_shift_values_follow_their_closed_form_after_resume(out_dir, ns, 
     """WarmupShift's warm-up (and the plateau at ``init`` after it)
     continues across a resume."""
     assert_follows_closed_form(runner.run_resumed(ns, scenario, out_dir), scenario, True)
+
+
+@pytest.mark.parametrize('kind', _kinds(scenarios.SHIFT_KINDS, level='quirk'))
+@given(data=st.data(), calls=st.integers(1, 6), initial=st.sampled_from((1, 2, 4)))
+def test_shift_values_are_the_very_numbers_chainers_formulas_yield(
+        out_dir, ns, kind, data, calls, initial):
+    """With int starting values and targets, and factors that are powers of
+    two (so that a schedule often meets its target exactly), every update
+    sees the number Chainer's formula yields, type included: ``init`` itself
+    before the first call (an int stays an int), the target object where the
+    clamp replaces the value but not where the value merely equals it, the
+    int or float of Python's arithmetic, StepShift's ``numpy.float64``."""
+    spec = data.draw(scenarios.shift_specs(scenarios.OptimizerSpec('SGD', {}), kinds=(kind,),
+                                           calls=calls, periods=(1,), integral=True),
+                     label='shift')
+    assert_sets_the_typed_closed_form(out_dir, ns, spec, initial, calls)
+
+
+def assert_sets_the_typed_closed_form(out_dir, ns, spec, initial, calls):
+    """Run ``spec`` ``calls`` times on ``SGD(lr=initial)``; compare the lr
+    each update used and the final one, types included, with the model."""
+    optimizer = ns.optimizers.SGD(lr=initial)
+    zero_loss, used = harness.zero_loss(ns), []
+
+    def recording_loss(*args):
+        used.append(optimizer.lr)
+        return zero_loss()
+    trainer = harness.make_trainer(ns, out_dir, stop=(calls, 'iteration'), optimizer=optimizer,
+                                   loss_func=recording_loss)
+    trainer.extend(getattr(ns.training.extensions, spec.kind)(spec.attr, **spec.kwargs))
+    trainer.run()
+    used.append(optimizer.lr)
+    expected = [value_after(spec, initial, c) for c in range(calls + 1)]
+    typed = [[(type(v).__name__, v) for v in values] for values in (expected, used)]
+    assert typed[0] == typed[1], (
+        f'{spec.kind}({spec.attr!r}, {spec.kwargs}) on SGD(lr={initial!r}): lr after '
+        f'0..{calls} calls\n expected: {typed[0]}\n got:      {typed[1]}')
+
+
+# Schedules whose last value equals an int target exactly (2 * 0.5 == 1): the
+# clamp's strict comparisons keep the computed float.
+EXACT_TARGETS = [
+    ('ExponentialShift', {'rate': 0.5, 'init': 2, 'target': 1}, 1),
+    ('ExponentialShift', {'rate': 2.0, 'init': 1, 'target': 2}, 1),
+    ('StepShift', {'gamma': 0.5, 'step': 1, 'init': 2, 'target': 1}, 1),
+    ('StepShift', {'gamma': 2.0, 'step': 1, 'init': 1, 'target': 2}, 1),
+    ('InverseShift', {'gamma': 1, 'power': 1, 'init': 2, 'target': 1}, 1),
+    ('InverseShift', {'gamma': 1.0, 'power': -1, 'init': 1, 'target': 2}, 1),
+    ('PolynomialShift', {'rate': 1, 'max_count': 4, 'init': 4, 'target': 2}, 2),
+    ('PolynomialShift', {'rate': -1, 'max_count': 2, 'init': 1, 'target': 2}, 1),
+    ('PolynomialShift', {'rate': 0.0, 'max_count': 2, 'init': 2, 'target': 2}, 1),
+]
+
+
+@pytest.mark.parametrize('kind, kwargs, calls', [
+    pytest.param(kind, kwargs, calls, marks=rule('shift-schedules', level='quirk',
+                                                 source=SOURCE.format(FILES[kind], kind)))
+    for kind, kwargs, calls in EXACT_TARGETS])
+def test_a_value_that_meets_its_target_exactly_is_the_computed_one(
+        out_dir, ns, kind, kwargs, calls):
+    """The target clamps compare strictly (``value / target > 1`` or ``< 1``),
+    so a value equal to its target is kept, not replaced by the target object:
+    an int target met by a float value leaves the float."""
+    assert_sets_the_typed_closed_form(out_dir, ns, scenarios.ShiftSpec(kind, 'lr', kwargs),
+                                      1, calls)
+
+
+NEGATIVE = {'ExponentialShift': ('rate', 'ExponentialShift does not support negative rate'),
+            'InverseShift': ('gamma', 'InverseShift does not support negative gamma')}
+
+
+@pytest.mark.parametrize('kind', [pytest.param(kind, marks=rule(
+    'shift-schedules', level='quirk', source=SOURCE.format(FILES[kind], f'{kind}.__init__')))
+    for kind in NEGATIVE])
+@example(value=0.0)
+@given(value=st.floats(-2.0, 0.0))
+def test_a_negative_rate_or_gamma_is_refused_when_the_shift_is_built(ns, kind, value):
+    """ExponentialShift's ``rate`` and InverseShift's ``gamma`` may be zero but
+    not negative: the constructor raises ValueError with Chainer's message."""
+    name, message = NEGATIVE[kind]
+    power = {'power': 1.0} if kind == 'InverseShift' else {}
+    build = getattr(ns.training.extensions, kind)
+    if value >= 0:
+        build('lr', **{name: value}, **power)
+        return
+    with pytest.raises(ValueError) as error:
+        build('lr', **{name: value}, **power)
+    assert str(error.value) == message, (
+        f'{kind}(lr, {name}={value!r}): message\n expected: {message!r}\n got:      '
+        f'{str(error.value)!r}')

@@ -9,6 +9,7 @@ periods (``0.3 // 0.1 == 2.0``).
 """
 from hypothesis import example, given, strategies as st
 
+from conformance import devices
 from conformance.runners import trainer as runner
 from conformance.spec import rule
 from conformance.strategies import trainer as scenarios
@@ -229,3 +230,76 @@ def test_updater_state_follows_the_serial_iterator(out_dir, ns, scenario):
         scenario, expected, actual,
         'states (iteration, epoch, epoch_detail, previous_epoch_detail, '
         'is_new_epoch, optimizer.epoch, batch)')
+
+
+UPDATE_SOURCE = ('chainer/training/updaters/standard_updater.py:'
+                 'StandardUpdater.update_core@v7.8.1')
+
+
+def loss_arguments(scenario, batch):
+    """``(args, kwargs)`` of the loss for a batch of example indices, as
+    ``runner.host`` renders them: component ``c`` of example ``i`` is
+    ``[i, c]``.  ``concat_examples`` stacks an array batch into one
+    argument, a tuple batch into positional arguments and a dict batch into
+    keyword arguments; a converter returning the list of examples gives one
+    argument, that list."""
+    width = 1 if scenario.example == 'array' else scenario.width
+    if scenario.converter == 'list':
+        def one(i):
+            if scenario.example == 'array':
+                return [i, 0]
+            if scenario.example == 'tuple':
+                return [[i, c] for c in range(width)]
+            return [(f'k{c}', [i, c]) for c in range(width)]
+        return [[one(i) for i in batch]], []
+    stacked = [[[i, c] for i in batch] for c in range(width)]
+    if scenario.example == 'dict':
+        return [], [(f'k{c}', stacked[c]) for c in range(width)]
+    return stacked, []
+
+
+def updater_run(scenario):
+    """What the loss sees, what the recording converter gets as device, and
+    ``(iteration, optimizer.epoch, observation)`` after each update; then
+    ``iteration`` and each iterator's ``epoch_detail`` loaded into a fresh
+    updater from a save of this one."""
+    states = iterator_states(scenario.n, scenario.batch_size, scenario.iterations)
+    names = ('main', 'extra') if scenario.dicts else ('main',)
+    who = 'model' if scenario.loss == 'model' else 'loss_func'
+    auto = scenario.auto_new_epoch is not False
+    calls, steps = [], []
+    for iteration, _, _, _, _, optimizer_epoch, batch in states[1:]:
+        calls.append((who, *loss_arguments(scenario, batch)))
+        observation = sorted([(f'{name}/loss', iteration) for name in names]
+                             + [(f'{name}/part/count', iteration) for name in names])
+        steps.append((iteration, optimizer_epoch if auto else 0, tuple(observation)))
+    has_device = scenario.device or scenario.input_device
+    converter_devices = ([('device' if has_device else None)] * scenario.iterations
+                         if scenario.converter == 'recording' else [])
+    restored = (scenario.iterations,
+                {name: states[-1][2] if name == 'main' else 0.0 for name in names})
+    return {'calls': calls, 'converter_devices': converter_devices, 'steps': steps,
+            'restored': restored}
+
+
+@rule('trigger-schedule', source=UPDATE_SOURCE)
+@given(scenario=scenarios.updater_scenarios())
+def test_each_update_passes_the_converted_main_batch_to_the_loss_by_its_form(
+        out_dir, ns, scenario):
+    """Each update converts the next batch of iterator ``'main'`` with
+    ``converter(batch, input_device)`` (``None`` when neither ``device`` nor
+    ``input_device`` is given) and calls ``loss_func`` (by default the main
+    optimizer's target) with a tuple as positional arguments, a dict as
+    keyword arguments and anything else as one argument; ``optimizer.epoch``
+    follows the main iterator's epochs unless ``auto_new_epoch=False``; the
+    trainer observes each optimizer's target as ``<name>`` and its links as
+    ``<name>/<path>``; ``iteration`` and the iterators survive a save."""
+    trace = runner.run_updater(ns, out_dir, scenario)
+    expected = updater_run(scenario)
+    for part, value in expected.items():
+        actual = trace[part]
+        if isinstance(value, list):
+            assert actual == value, runner.mismatch(scenario, value, actual, part)
+        else:
+            assert actual == value, (
+                f'{part}: expected {value!r}, got {actual!r}\n  scenario: {scenario}')

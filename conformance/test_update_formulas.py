@@ -119,6 +119,43 @@ def test_cleared_grads_become_zeros_and_state_starts_at_first_update(out_dir, ns
                 f'{path} state after update {k}: {layout}, expected {expected_layout}')
 
 
+@pytest.mark.parametrize('optimizer', ('Adam', 'RMSprop'))
+@given(data=st.data())
+@rule(FAMILY, level='quirk',
+      source='chainer/optimizers/adam.py:AdamRule._check_eps, '
+             'chainer/optimizers/rmsprop.py:RMSpropRule.update_core_cpu@v7.8.1 (SEMANTICS G5, G7)')
+def test_an_eps_that_rounds_to_zero_is_rejected_before_the_step(out_dir, ns, optimizer, data):
+    """Adam computes in float32 for a float16 parameter, else in the
+    parameter's dtype; RMSprop in the gradient's dtype.  A nonzero eps that
+    rounds to zero there is rejected before the step changes anything (the
+    rule has counted it and made its zero state): RMSprop raises ValueError
+    ``eps of RMSprop optimizer is too small for <dtype> (<eps>)``; Adam means
+    to raise a similar ValueError but formats ``.name`` of a scalar type and
+    raises AttributeError.  Any other eps, zero included, is accepted."""
+    scenario = data.draw(strategies.eps_scenarios(optimizer), label='scenario')
+    with warnings.catch_warnings():
+        warnings.simplefilter('ignore', RuntimeWarning)     # eps = 0 may divide by zero
+        raised, snap = runner.run_first_update_catching(ns, scenario)
+    eps, dtype = scenario.hyper['eps'], numpy.dtype(scenario.dtype)
+    computes_in = numpy.dtype('float32') if (
+        scenario.optimizer == 'Adam' and dtype == numpy.float16) else dtype
+    where = f'{scenario.optimizer}(eps={eps!r}) on a {dtype} parameter'
+    if eps == 0 or computes_in.type(eps) != 0:
+        assert raised is None, f'{where}: raised {raised}, expected no error'
+        return
+    expected = (('AttributeError',) if scenario.optimizer == 'Adam' else
+                ('ValueError', (f'eps of RMSprop optimizer is too small for {dtype} ({eps})',)))
+    assert raised is not None and raised[:len(expected)] == expected, (
+        f'{where}: raised {raised}, expected {expected}')
+    value = scenario.init['/p']
+    diff = runner.bitwise_difference(runner.param_view(snap, '/p'), {
+        'param': value, 'grad': scenario.grads[0]['/p'], 't': 1,
+        'state': {key: numpy.zeros_like(value)
+                  for key in formulas.state_keys(scenario.optimizer, scenario.effective_hyper())}},
+        where)
+    assert diff is None, f'after the rejected update: {diff}'
+
+
 @pytest.mark.parametrize('lr', (0.5, 0.125))
 @given(data=st.data())
 @rule(FAMILY, source='chainer/optimizer.py:GradientMethod.update@v7.8.1 (SEMANTICS E4)')
@@ -201,6 +238,69 @@ def test_a_rule_with_only_per_device_methods_runs_the_one_for_the_params_device(
     kind = devices.current().kind
     expected = [(kind, lr, [float(g) for g in grad]) for grad in grads]
     assert calls == expected, f'rule calls {calls}, expected {expected}'
+
+
+def gradient_sum_method(ns):
+    """A user-written optimizer whose rule sizes its state from the gradient
+    (``init_state`` reads ``param.grad``) and steps by the running sum of
+    the gradients."""
+    class GradientSumRule(ns.UpdateRule):
+        def init_state(self, param):
+            xp = ns.backend.get_array_module(param.grad)
+            self.state['sum'] = xp.zeros(param.grad.shape, param.grad.dtype)
+
+        def update_core(self, param):
+            self.state['sum'] += param.grad
+            param.array -= self.hyperparam.lr * self.state['sum']
+
+    class GradientSum(ns.GradientMethod):
+        def __init__(self, lr):
+            super().__init__()
+            self.hyperparam.lr = lr
+
+        def create_update_rule(self):
+            return GradientSumRule(self.hyperparam)
+    return GradientSum
+
+
+@given(steps=st.integers(1, 3), data=st.data())
+@rule(FAMILY, source='chainer/optimizer.py:UpdateRule.serialize@v7.8.1 (SEMANTICS F6)')
+def test_a_rule_whose_state_is_shaped_by_the_gradient_loads_before_its_first_update(
+        out_dir, ns, steps, data):
+    """Loading into a rule that has no state yet finds the state's keys by
+    calling ``init_state`` on a probe variable that has a gradient too, so a
+    user's rule whose ``init_state`` reads ``param.grad`` loads its saved
+    state and ``t`` and goes on as the rule it was saved from."""
+    p0 = data.draw(strategies.arrays((3,), 'float32', 0.25, 4.0), label='p0')
+    grads = data.draw(st.lists(strategies.arrays((3,), 'float32', 0.25, 4.0),
+                               min_size=steps + 1, max_size=steps + 1), label='grads')
+    runs = []
+    for _ in range(2):
+        built = runner.Built(ns, strategies.single_param_tree((3,)), {'/p': p0})
+        optimizer = gradient_sum_method(ns)(0.25)
+        optimizer.setup(built.root)
+        runs.append((built, optimizer))
+    (saved, saved_opt), (loaded, loaded_opt) = runs
+    for grad in grads[:steps]:
+        runner.set_grads(saved, {'/p': grad})
+        saved_opt.update()
+    serializer = ns.serializers.DictionarySerializer()
+    serializer.save(saved_opt)
+    saved_copy = {key: runner.host(value) for key, value in serializer.target.items()}
+    ns.serializers.NpzDeserializer(saved_copy).load(loaded_opt)
+    loaded.params['/p'].array[...] = saved.params['/p'].array
+
+    def view(built, optimizer):
+        seen = runner.param_view(runner.snapshot(built, optimizer), '/p')
+        return {key: seen[key] for key in ('param', 't', 'state')}
+    for when in ('after loading', 'after the next update'):
+        if when != 'after loading':
+            for built, optimizer in runs:
+                runner.set_grads(built, {'/p': grads[steps]})
+                optimizer.update()
+        diff = runner.bitwise_difference(view(loaded, loaded_opt), view(saved, saved_opt),
+                                         f'loaded rule {when} (saved after {steps} updates)')
+        assert diff is None, diff
 
 
 @given(use=st.sampled_from((True, False, None)), steps=st.integers(1, 3))

@@ -179,6 +179,77 @@ def run_save_load(ns, scenario, before, more):
     return SaveLoad(saved, *traces)
 
 
+def run_legacy_load(ns, scenario, before, more):
+    """As ``run_save_load``, but the saved state is first rewritten as an
+    older Chainer wrote it (``order`` under ``_order``, no
+    ``previous_epoch_detail``): ``(saved, trace)``, what the loaded
+    iterator's ``serialize`` writes right after loading (as plain values),
+    and its trace (its state after loading, then ``more`` calls, with its
+    sampler calls after loading)."""
+    iterator, log = build(ns, scenario)
+    advance(iterator, log, before)
+    target = saved_state(ns, iterator)
+    if 'order' in target:
+        target['_order'] = target.pop('order')
+    del target['previous_epoch_detail']
+    fresh, fresh_log = build(ns, scenario)
+    ns.serializers.NpzDeserializer(target).load(fresh)
+    saved = {key: plain(value) for key, value in saved_state(ns, fresh).items()}
+    if fresh_log is not None:
+        fresh_log.calls = []
+    steps = [state(fresh)] + advance(fresh, fresh_log, more, first=before + 1)
+    return saved, Trace(steps, fresh_log.calls if fresh_log else [])
+
+
+class Emptied(typing.NamedTuple):
+    """A ``next()`` that returned after the dataset was emptied: its batch
+    and the state after it, but for ``epoch_detail`` (``0 / 0`` then)."""
+    batch: object
+    epoch: int
+    previous_epoch_detail: float
+    is_new_epoch: bool
+    current_position: int
+
+
+def run_emptied(ns, scenario):
+    """``SerialIterator`` over a list of ``n`` items in index order with a
+    NumPy integer ``batch_size``; ``scenario.steps`` calls of ``next()``,
+    then the list is emptied and ``next()`` called once more: an
+    ``Emptied``, or ``'Type: message'`` of what it raised.  (A NumPy
+    integer position makes ``epoch_detail`` divide by zero without raising:
+    ``inf`` or ``nan``, with a RuntimeWarning that is silenced here.)"""
+    dataset = [item(i) for i in range(scenario.n)]
+    iterator = ns.iterators.SerialIterator(dataset, numpy.int64(scenario.batch_size),
+                                           repeat=scenario.repeat, shuffle=False)
+    for _ in range(scenario.steps):
+        iterator.next()
+    dataset.clear()
+    with numpy.errstate(divide='ignore', invalid='ignore'):
+        try:
+            batch = list(iterator.next())
+        except Exception as error:
+            return f'{type(error).__name__}: {error}'
+        previous = iterator.previous_epoch_detail
+    return Emptied(batch, int(iterator.epoch), None if previous is None else float(previous),
+                   bool(iterator.is_new_epoch), int(iterator.current_position))
+
+
+def value_error(ns, scenario):
+    """The message of the ``ValueError`` that building the scenario's
+    iterator and calling ``next()`` ``scenario.steps`` times raises, or
+    ``None``."""
+    try:
+        iterator, _ = build(ns, scenario)
+        for _ in range(scenario.steps):
+            try:
+                iterator.next()
+            except StopIteration:
+                pass
+    except ValueError as error:
+        return str(error)
+    return None
+
+
 def construction_error(ns, shuffle, sampler):
     """The exception ``SerialIterator(..., shuffle=shuffle,
     order_sampler=sampler)`` raises, or ``None``."""

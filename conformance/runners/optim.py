@@ -297,3 +297,32 @@ def run_hook_log(ns, scenario, optimizer_recorders, rule_recorders):
         set_grads(built, grads)
         optimizer.update()
     return log
+
+
+# ---------------------------------------------------------------- direct param.update()
+
+def run_gradientless_updates(ns, scenario):
+    """Set up ``scenario`` and apply its first actions, then call
+    ``param.update()`` directly ``scenario.steps`` times on every parameter
+    with its gradient cleared; return the snapshot after the last round."""
+    built, optimizer = prepare(ns, scenario)
+    for action in scenario.actions[0]:
+        apply_action(built, action)
+    for _ in range(scenario.steps):
+        for param in built.params.values():
+            param.cleargrad()
+            param.update()
+    return snapshot(built, optimizer)
+
+
+def run_first_update_catching(ns, scenario):
+    """The first update of ``scenario``; return what it raised (``None``, or
+    the exception's type name and args) and the snapshot after it."""
+    built, optimizer = prepare(ns, scenario)
+    set_grads(built, scenario.grads[0])
+    try:
+        optimizer.update()
+        raised = None
+    except Exception as error:  # the property compares the error with Chainer's
+        raised = (type(error).__name__, error.args)
+    return raised, snapshot(built, optimizer)

@@ -16,13 +16,15 @@ the part of it that its rule is about.  Events are tuples:
 - ``('on_error', label, same_exception, traceback_given)``;
 - ``('finalize', label)`` and ``('updater.finalize',)``;
 - ``('run', index)`` then ``('returned', index)`` or
-  ``('raised', index, type_name, is_the_injected_exception)``.
+  ``('raised', index, type_name, is_the_injected_exception)``, with the
+  message appended for an exception that is not the injected one.
 """
+import time
 import types
 
 import numpy
 
-from conformance import harness
+from conformance import devices, harness
 from conformance.strategies.trainer import IntervalSpec, ManualSpec
 
 
@@ -235,7 +237,8 @@ def run_trainer(ns, out, scenario):
             trainer.run(show_loop_exception_msg=scenario.show_loop_exception_msg)
         except Exception as error:
             same = bool(log.injected) and error is log.injected[-1]
-            log.events.append(('raised', index, type(error).__name__, same))
+            log.events.append(('raised', index, type(error).__name__, same)
+                              + (() if same else (str(error),)))
         else:
             log.events.append(('returned', index))
     return log.events
@@ -275,8 +278,8 @@ def run_names(ns, out, scenario, probes):
     """Register the scenario's objects and look them up by the names in
     ``probes``.
 
-    Returns ``(outcomes, lookups)``.  An outcome is ``('error', type name)``
-    or ``('ok', new name, name attribute)``: the probe under which
+    Returns ``(outcomes, lookups)``.  An outcome is ``('error', type name,
+    message)`` or ``('ok', new name, name attribute)``: the probe under which
     ``get_extension`` newly finds the object (``None`` if none) and the
     object's ``name`` attribute afterwards (the new name is searched among
     ``probes``, then checked at ``ext.name``).  ``lookups`` gives, per trainer,
@@ -304,7 +307,7 @@ def run_names(ns, out, scenario, probes):
         try:
             trainer.extend(obj, name=registration.name)
         except Exception as error:
-            outcomes.append(('error', type(error).__name__))
+            outcomes.append(('error', type(error).__name__, str(error)))
             continue
         after = lookup(trainer)
         new = [name for name in probes
@@ -440,7 +443,7 @@ def run_iterator_states(ns, out, scenario):
 def run_elapsed_time(ns, out, stop):
     """``trainer.elapsed_time`` before ``run`` (the value, or the error's type
     name), read in ``initialize`` and at each of ``stop`` iterations, and
-    read twice after the run."""
+    read twice after the run, and the wall-clock seconds ``run`` took."""
     def read(trainer):
         try:
             return trainer.elapsed_time
@@ -454,8 +457,281 @@ def run_elapsed_time(ns, out, stop):
         initializer=lambda trainer: during.append(read(trainer)))(
         lambda trainer: during.append(read(trainer)))
     trainer.extend(extension)
+    start = time.perf_counter()
     trainer.run()
-    return before, during, (read(trainer), read(trainer))
+    wall = time.perf_counter() - start
+    return before, during, (read(trainer), read(trainer)), wall
+
+
+# --- the standard updater -------------------------------------------------------
+
+def example(scenario, index, offset=0):
+    """Example ``index`` of a dataset of the scenario's form: component ``c``
+    is the array ``[offset + index, c]``."""
+    def component(c):
+        return numpy.array([offset + index, c], dtype=numpy.float32)
+    if scenario.example == 'array':
+        return component(0)
+    if scenario.example == 'tuple':
+        return tuple(component(c) for c in range(scenario.width))
+    return {f'k{c}': component(c) for c in range(scenario.width)}
+
+
+def host(value):
+    """Arrays as nested lists, tuples and lists as lists, dicts as sorted
+    ``(key, value)`` pairs: a loss argument as plain host data."""
+    if isinstance(value, dict):
+        return [(key, host(value[key])) for key in sorted(value)]
+    if isinstance(value, (tuple, list)):
+        return [host(v) for v in value]
+    return devices.to_host(getattr(value, 'array', value)).tolist()
+
+
+def _device_name(device):
+    return None if device is None else device.name
+
+
+class _UpdaterLog:
+    """What the loss saw at each update, and the converter's device argument."""
+
+    def __init__(self, ns):
+        self.ns = ns
+        self.calls = []
+        self.converter_devices = []
+        self.models = {}
+
+    def loss(self, who, args, kwargs):
+        """Record one loss call; every model reports ``loss`` and its part
+        reports ``count``, both the number of the update."""
+        self.calls.append((who, host(args), host(kwargs)))
+        number = len(self.calls)
+        for model in self.models.values():
+            self.ns.report({'loss': number}, model)
+            self.ns.report({'count': number}, model.part)
+        return harness.zero_loss(self.ns)()
+
+
+def _updater_model(ns, log):
+    """A chain with a child link ``part`` and a persistent ``seen``; called,
+    it is the loss and records its arguments as such."""
+    class Model(ns.Chain):
+        def __init__(self):
+            super().__init__()
+            with self.init_scope():
+                self.part = ns.Chain()
+            self.add_persistent('seen', 0)
+
+        def forward(self, *args, **kwargs):
+            return log.loss('model', args, kwargs)
+    return Model()
+
+
+def _build_updater(ns, scenario, log, finalized):
+    """The scenario's ``StandardUpdater`` and the iterators, optimizers and
+    models it was given (dicts by name); ``finalize`` of an iterator appends
+    its name to ``finalized``."""
+    class Iterator(ns.iterators.SerialIterator):
+        def finalize(self):
+            finalized.append(self.label)
+
+    names = ('main', 'extra') if scenario.dicts else ('main',)
+    iterators, optimizers = {}, {}
+    for k, name in enumerate(names):
+        log.models[name] = _updater_model(ns, log)
+        optimizers[name] = ns.optimizers.SGD(lr=0.1)
+        optimizers[name].setup(log.models[name])
+        data = [example(scenario, i, 100 * k) for i in range(scenario.n)]
+        iterators[name] = Iterator(data, scenario.batch_size, shuffle=False)
+        iterators[name].label = name
+
+    kwargs, spec = {}, devices.current().chainer_spec
+    if scenario.converter == 'recording':
+        def converter(batch, device):
+            log.converter_devices.append(None if device is None else 'device')
+            return ns.dataset.concat_examples(batch, device)
+        kwargs['converter'] = converter
+    elif scenario.converter == 'list':
+        kwargs['converter'] = lambda batch, device: list(batch)
+    if scenario.loss == 'loss_func':
+        kwargs['loss_func'] = lambda *args, **kw: log.loss('loss_func', args, kw)
+    if scenario.device:
+        kwargs['device'] = spec
+    if scenario.input_device:
+        kwargs['input_device'] = spec
+    if scenario.auto_new_epoch is not None:
+        kwargs['auto_new_epoch'] = scenario.auto_new_epoch
+    updater = ns.training.updaters.StandardUpdater(
+        iterators if scenario.dicts else iterators['main'],
+        optimizers if scenario.dicts else optimizers['main'], **kwargs)
+    return updater, iterators, optimizers
+
+
+def run_updater(ns, out, scenario):
+    """Build the scenario's updater, run a trainer over it for
+    ``iterations`` updates, save it and load the save into a fresh one.
+
+    Returns a dict: ``calls`` ``(who, args, kwargs)`` per update (``who`` is
+    ``'loss_func'`` or ``'model'``, the arguments as ``host`` gives them);
+    ``converter_devices`` (``None`` or ``'device'`` per update, for the
+    recording converter); ``steps`` ``(iteration, main optimizer's epoch,
+    observation items)`` after each update; ``built``: the device names of
+    the updater, its input and each model, ``auto_new_epoch``, each
+    optimizer's ``use_auto_new_epoch``, whether ``get_iterator`` /
+    ``get_optimizer`` / ``get_all_optimizers`` give the objects passed (the
+    last also after clearing a dict it returned); ``finalized``: the
+    iterators finalized by the run, in order; ``untouched``: the extra
+    iterator's ``epoch_detail`` and optimizer's ``t`` after the run;
+    ``saved``: the first component of each key ``serialize`` writes;
+    ``restored``: ``iteration`` and each iterator's ``epoch_detail`` of a
+    fresh updater loaded from the save.
+    """
+    log, finalized = _UpdaterLog(ns), []
+    updater, iterators, optimizers = _build_updater(ns, scenario, log, finalized)
+    everything = updater.get_all_optimizers()
+    listed = sorted((name, everything[name] is optimizers.get(name)) for name in everything)
+    everything.clear()
+    built = {
+        'device': _device_name(updater.device),
+        'input_device': _device_name(updater.input_device),
+        'model_devices': {name: _device_name(m.device) for name, m in log.models.items()},
+        'auto_new_epoch': updater.auto_new_epoch,
+        'use_auto_new_epoch': {name: o.use_auto_new_epoch for name, o in optimizers.items()},
+        'get_iterator': {name: updater.get_iterator(name) is it
+                         for name, it in iterators.items()},
+        'get_optimizer': {name: updater.get_optimizer(name) is o
+                          for name, o in optimizers.items()},
+        'get_all_optimizers': listed,
+        'get_all_optimizers again': sorted(updater.get_all_optimizers()),
+    }
+
+    trainer = ns.training.Trainer(updater, stop_trigger=(scenario.iterations, 'iteration'),
+                                  out=out)
+    steps = []
+    trainer.extend(lambda trainer: steps.append(
+        (trainer.updater.iteration, optimizers['main'].epoch, items(trainer.observation))))
+    trainer.run()
+    finalized_by_run = list(finalized)
+
+    saved = ns.serializers.DictionarySerializer()
+    updater.serialize(saved)
+    fresh, fresh_iterators, _ = _build_updater(ns, scenario, _UpdaterLog(ns), [])
+    fresh.serialize(ns.serializers.NpzDeserializer(saved.target))
+    return {
+        'calls': log.calls, 'converter_devices': log.converter_devices, 'steps': steps,
+        'built': built, 'finalized': finalized_by_run,
+        'untouched': ((iterators['extra'].epoch_detail, optimizers['extra'].t)
+                      if scenario.dicts else None),
+        'saved': sorted({key.split('/')[0] for key in saved.target}),
+        'restored': (fresh.iteration,
+                     {name: it.epoch_detail for name, it in fresh_iterators.items()}),
+    }
+
+
+def run_resumed_elapsed_time(ns, out, seconds):
+    """Run a trainer one iteration and save it; set the save's
+    ``_snapshot_elapsed_time`` to ``seconds`` (``None``: delete the key);
+    load it non-strictly into a fresh trainer and run that one iteration
+    more.  Returns its ``elapsed_time`` after the run and the wall-clock
+    seconds the run took."""
+    first = harness.make_trainer(ns, out, stop=(1, 'iteration'))
+    first.run()
+    saved = ns.serializers.DictionarySerializer()
+    first.serialize(saved)
+    if seconds is None:
+        del saved.target['_snapshot_elapsed_time']
+    else:
+        saved.target['_snapshot_elapsed_time'] = numpy.asarray(seconds)
+    trainer = harness.make_trainer(ns, out, stop=(2, 'iteration'))
+    trainer.serialize(ns.serializers.NpzDeserializer(saved.target, strict=False))
+    start = time.perf_counter()
+    trainer.run()
+    return trainer.elapsed_time, time.perf_counter() - start
+
+
+# --- construction -------------------------------------------------------------
+
+def run_construction(ns, out, scenario):
+    """Construct (and do not run) a trainer as the scenario says.
+
+    Returns a dict: ``out`` (the attribute; ``'<given>'`` for the value
+    passed), whether ``updater`` is the one passed, ``observation``, one
+    entry per ``connect_trainer`` call (whether it got the trainer, and
+    which of the constructor's extensions ``get_extension`` found then),
+    the names those extensions got, which of them ``get_extension`` finds
+    afterwards, and what the stop trigger says now.
+    """
+    connected = []
+    functions = []
+    for index in range(scenario.extensions or 0):
+        def extension(trainer):
+            pass
+        extension.__name__ = f'x{index}'
+        functions.append(extension)
+
+    def registered(trainer):
+        found = []
+        for function in functions:
+            try:
+                found.append(trainer.get_extension(function.__name__) is function)
+            except ValueError:
+                found.append(False)
+        return found
+
+    class Updater(ns.training.updaters.StandardUpdater):
+        def connect_trainer(self, trainer):
+            connected.append((trainer, registered(trainer)))
+
+    model = ns.Chain()
+    optimizer = ns.optimizers.SGD(lr=0.1)
+    optimizer.setup(model)
+    iterator = ns.iterators.SerialIterator(harness.dataset(4), 1, shuffle=False)
+    updater = Updater(iterator, optimizer, loss_func=harness.zero_loss(ns))
+    kwargs = {'out': out} if scenario.out_given else {}
+    if scenario.extensions is not None:
+        kwargs['extensions'] = functions
+    trainer = ns.training.Trainer(updater, **kwargs)
+    return {
+        'out': '<given>' if scenario.out_given and trainer.out == out else trainer.out,
+        'updater': trainer.updater is updater,
+        'observation': trainer.observation,
+        'connect_trainer': [(got is trainer, found) for got, found in connected],
+        'names': [getattr(function, 'name', None) for function in functions],
+        'registered': registered(trainer),
+        'stop_trigger': trainer.stop_trigger(trainer),
+    }
+
+
+# --- misuse of the extension API ----------------------------------------------------
+
+def _outcome(call):
+    try:
+        call()
+    except Exception as error:
+        return type(error).__name__, str(error)
+    return ('returned',)
+
+
+def run_rejected_keywords(ns, out, keywords):
+    """``extend(ext, **kwargs)`` and ``make_extension(**kwargs)`` with
+    ``keywords`` (values ``None``): each outcome (``('returned',)`` or the
+    error's type name and message), and whether ``extend`` registered."""
+    kwargs = dict.fromkeys(keywords)
+    trainer = harness.make_trainer(ns, out)
+
+    def ext(trainer):
+        pass
+    extend = _outcome(lambda: trainer.extend(ext, **kwargs))
+    return {'extend': extend,
+            'registered': _outcome(lambda: trainer.get_extension('ext'))[0],
+            'make_extension': _outcome(lambda: ns.training.make_extension(**kwargs))}
+
+
+def run_missing_attributes(ns, class_name, names):
+    """``getattr`` of each of ``names`` on an instance of an ``Extension``
+    subclass called ``class_name``: the error's type name and message."""
+    cls = type(class_name, (ns.training.Extension,), {'__call__': lambda self, trainer: None})
+    extension = cls()
+    return [_outcome(lambda: getattr(extension, name)) for name in names]
 
 
 # --- failure messages ---------------------------------------------------------

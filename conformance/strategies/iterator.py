@@ -143,3 +143,15 @@ def wrong_length_scenarios(draw):
     call = draw(st.integers(1, 3)) if repeat else 1
     order = WrongLengthAt(draw(custom_orders(n)), call, draw(st.sampled_from((n - 1, n + 1))))
     return IteratorScenario(n, batch_size, repeat, order, math.ceil(call * n / batch_size) + 1)
+
+
+@st.composite
+def emptied_scenarios(draw):
+    """Index order, and ``steps`` (at least 1) calls before the dataset is
+    emptied; without repeat, calls that stay inside epoch 0 (so ``n`` is
+    more than ``batch_size``)."""
+    repeat = draw(st.booleans())
+    batch_size = draw(st.integers(1, 4))
+    n = draw(st.integers(batch_size + 1 if not repeat else 1, 7))
+    steps = draw(st.integers(1, 4 if repeat else (n - 1) // batch_size))
+    return IteratorScenario(n, batch_size, repeat, None, steps)

@@ -467,3 +467,32 @@ def hook_order_scenarios(draw):
         st.sampled_from(paths), recorders(('r1', 'r2', 'r3'), st.just(False), min_size=1),
         min_size=1, max_size=len(paths)))
     return scenario, optimizer_recorders, rule_recorders
+
+
+@st.composite
+def gradientless_scenarios(draw):
+    """Parameters (some uninitialized, maybe some frozen right after setup)
+    whose rules carry one to three per-parameter hooks each, updated
+    directly through ``param.update()`` with no gradient."""
+    scenario = draw(update_scenarios(max_steps=3))
+    scenario.rule_hooks = draw(st.fixed_dictionaries(
+        {path: unique_hooks(3).filter(bool) for path in scenario.tree.param_paths()}))
+    scenario.actions[0] = draw(st.lists(freeze_actions(scenario.tree), max_size=1))
+    return scenario
+
+
+@st.composite
+def eps_scenarios(draw, optimizer):
+    """One update of ``optimizer`` whose eps may round to zero in the dtype
+    the rule computes in: zero, far below float32's range, below float16's,
+    or ordinary (small integers included)."""
+    dtype = draw(st.sampled_from(DTYPES))
+    tree = single_param_tree(draw(st.sampled_from(SHAPES)))
+    hyper = draw(hyperparameters(optimizer, dtype))
+    hyper['eps'] = draw(st.one_of(
+        st.just(0.0), st.floats(1e-300, 1e-46), st.floats(1e-12, 1e-9),
+        st.sampled_from((0.5, 1.0, 2.0)), st.floats(1e-3, 4.0)), label='eps')
+    return UpdateScenario(
+        tree=tree, dtype=dtype, optimizer=optimizer, hyper=hyper,
+        init=draw(initial_values(tree.shapes(), dtype)),
+        grads=draw(gradient_steps(tree.shapes(), dtype, 1, none=False)))

@@ -100,62 +100,82 @@ def optimizer_specs(draw, names=OPTIMIZERS, per_rule=True):
     return OptimizerSpec(name, kwargs, overrides, disabled)
 
 
-def _shift_kwargs(kind, calls):
+def _shift_kwargs(kind, calls, integral=False):
     """Constructor arguments of ``kind`` for at most ``calls`` calls, avoiding
     the divisions by zero of SEMANTICS H1/H3 (target 0, value 0 with a target).
+
+    Growing schedules (rate, gamma or power past the neutral value) always
+    have a target, their cap, to stay small.  With ``integral`` the starting
+    values and targets are ints and the factors powers of two, ints or
+    floats, so a schedule often meets its target exactly.
     """
-    positive = st.floats(0.01, 1.0)
-    target = st.floats(0.005, 0.5)
+    if integral:
+        positive = target = st.sampled_from((1, 2, 4))
+        shrink = st.sampled_from((0, 0.25, 0.5, 1, 1.0))
+        grow = st.sampled_from((2, 2.0, 4.0))
+    else:
+        positive, target = st.floats(0.01, 1.0), st.floats(0.005, 0.5)
+        shrink, grow = st.just(0.0) | st.floats(0.5, 1.0), st.floats(1.0, 2.0)
     if kind == 'ExponentialShift':
-        # A growing schedule always has a target, its cap, to stay small.
         return st.one_of(
-            st.fixed_dictionaries({'rate': st.floats(0.5, 1.0)},
-                                  optional={'init': positive, 'target': target}),
-            st.fixed_dictionaries({'rate': st.floats(1.0, 2.0), 'target': target},
-                                  optional={'init': positive}))
+            st.fixed_dictionaries({'rate': shrink}, optional={'init': positive, 'target': target}),
+            st.fixed_dictionaries({'rate': grow, 'target': target}, optional={'init': positive}))
     if kind == 'LinearShift':
-        return st.tuples(positive, positive, st.integers(0, calls),
-                         st.integers(1, calls + 1)).filter(
-            lambda v: v[2] < v[3]).map(lambda v: {
-                'value_range': (v[0], v[1]), 'time_range': (v[2], v[3])})
+        # Any order of t1 and t2: t1 >= t2 is a jump from v1 to v2 after call t1.
+        values = st.sampled_from((0, 1, 2, 4)) if integral else positive
+        return st.tuples(values, values, st.integers(0, calls), st.integers(0, calls + 1)).map(
+            lambda v: {'value_range': (v[0], v[1]), 'time_range': (v[2], v[3])})
     if kind == 'PolynomialShift':
+        decaying = st.sampled_from((1, 2, 0.5)) if integral else st.floats(0.5, 3.0)
+        growing = st.sampled_from((0, 0.0, -1, -1.0)) if integral else (
+            st.just(0.0) | st.floats(-2.0, -0.5))
+        # A target needs a nonzero value: decay stays above 0 (max_count > calls).
         return st.one_of(
-            st.fixed_dictionaries({'rate': st.floats(0.5, 3.0),
-                                   'max_count': st.integers(1, 2 * calls)},
+            st.fixed_dictionaries({'rate': decaying, 'max_count': st.integers(1, 2 * calls)},
                                   optional={'init': positive}),
-            st.fixed_dictionaries({'rate': st.floats(0.5, 3.0),
+            st.fixed_dictionaries({'rate': st.one_of(decaying, growing),
                                    'max_count': st.integers(calls + 1, 3 * calls),
-                                   'target': st.floats(0.005, 0.5)}))
-    if kind == 'StepShift':
-        return st.one_of(
-            st.fixed_dictionaries({'gamma': st.floats(0.1, 1.0), 'step': st.integers(1, 4)},
-                                  optional={'init': positive, 'target': target}),
-            st.fixed_dictionaries({'gamma': st.floats(1.0, 2.0), 'step': st.integers(1, 4),
                                    'target': target}, optional={'init': positive}))
+    if kind == 'StepShift':
+        if not integral:
+            shrink = st.floats(0.1, 1.0)
+        return st.one_of(
+            st.fixed_dictionaries({'gamma': shrink, 'step': st.integers(1, 4)},
+                                  optional={'init': positive, 'target': target}),
+            st.fixed_dictionaries({'gamma': grow, 'step': st.integers(1, 4), 'target': target},
+                                  optional={'init': positive}))
     if kind == 'MultistepShift':
         return st.fixed_dictionaries({
-            'gamma': st.floats(0.1, 0.9),
+            'gamma': st.sampled_from((0.5, 2, 2.0)) if integral else st.floats(0.1, 0.9),
             'step_value': st.lists(st.integers(1, calls), min_size=1,
                                    max_size=3).map(sorted).map(tuple),
             'init': _maybe(positive)})
     if kind == 'WarmupShift':
         return st.fixed_dictionaries({
-            'warmup_start': _maybe(st.floats(0.0, 0.1)),
+            'warmup_start': _maybe(st.sampled_from((0, 1)) if integral else st.floats(0.0, 0.1)),
             'warmup_iter': st.integers(1, calls), 'init': positive})
     if kind == 'InverseShift':
-        return st.fixed_dictionaries(
-            {'gamma': st.floats(0.0, 2.0), 'power': st.floats(0.5, 2.0)},
-            optional={'init': positive, 'target': st.floats(0.005, 0.5)})
+        gamma = st.sampled_from((0, 1, 0.5)) if integral else st.floats(0.0, 2.0)
+        if integral:
+            decaying, growing = st.sampled_from((1, 2, 0.5, 0)), st.sampled_from((-1, -2, -0.5))
+        else:
+            decaying, growing = st.just(0.0) | st.floats(0.5, 2.0), st.floats(-2.0, -0.5)
+        return st.one_of(
+            st.fixed_dictionaries({'gamma': gamma, 'power': decaying},
+                                  optional={'init': positive, 'target': target}),
+            st.fixed_dictionaries({'gamma': gamma, 'power': growing, 'target': target},
+                                  optional={'init': positive}))
     raise ValueError(f'unknown shift kind {kind!r}')
 
 
 @st.composite
-def shift_specs(draw, optimizer, kinds=SHIFT_KINDS, calls=12, periods=(1, 2, 3)):
+def shift_specs(draw, optimizer, kinds=SHIFT_KINDS, calls=12, periods=(1, 2, 3), integral=False):
     """A shift extension of one of ``kinds`` on a float hyperparameter of
-    ``optimizer`` (an OptimizerSpec), called every ``period`` iterations."""
+    ``optimizer`` (an OptimizerSpec), called every ``period`` iterations;
+    ``integral``: int starting values and targets (see ``_shift_kwargs``)."""
     kind = draw(st.sampled_from(kinds))
     attr = draw(st.sampled_from(SHIFTABLE[optimizer.name]))
-    kwargs = draw(_shift_kwargs(kind, calls))
+    kwargs = draw(_shift_kwargs(kind, calls, integral))
     return ShiftSpec(kind, attr, kwargs, draw(st.sampled_from(periods)))
 
 
@@ -294,14 +314,78 @@ scalar_targets = st.sampled_from((0, 0.0, False, '', None, numpy.int32(0), numpy
 
 
 # Path segments as users write them (leading/trailing slashes included).
-path_segments = st.lists(st.sampled_from(('a', '/b', 'c/', '/d/', 'e/f')), max_size=3)
+path_segments = st.lists(st.sampled_from(('a', '/b', 'c/', '/d/', 'e/f', '/X/', 'Xg')),
+                         max_size=3)
+# Keys as ``serialize`` methods pass them (a leading slash, or a trailing one, kept).
+path_keys = st.sampled_from(('x', '/x', 'y/', 'X', '/Xy'))
 stored_values = st.one_of(st.integers(-3, 3), st.floats(-1.0, 1.0), st.booleans(),
                           st.text('xyz', max_size=3), st.none())
 
 
+# --- records: a user object with a few values under nested keys ------------------------
+
+# ``/`` separates the child serializers a record's ``serialize`` walks.
+RECORD_KEYS = ('a', 'b', 'c/d', 'c/e', 'f/g/h')
+_RECORD_VALUES = {
+    'int': st.integers(-9, 9),
+    'float': st.floats(-2.0, 2.0),
+    'array': st.tuples(st.floats(-2.0, 2.0, width=32), st.floats(-2.0, 2.0, width=32)),
+}
+
+
+@dataclasses.dataclass(frozen=True)
+class RecordSpec:
+    """Values by key (int, float, or a pair: a float32 array) of the record
+    that is saved and of the record of the same keys and types loaded into;
+    each target value differs from the saved one, so a skipped key shows."""
+    saved: dict
+    target: dict
+
+
+@st.composite
+def record_specs(draw):
+    keys = draw(st.lists(st.sampled_from(RECORD_KEYS), min_size=1, unique=True))
+    saved, target = {}, {}
+    for key in keys:
+        values = _RECORD_VALUES[draw(st.sampled_from(sorted(_RECORD_VALUES)))]
+        saved[key] = draw(values)
+        target[key] = draw(values.filter(lambda v, s=saved[key]: v != s))
+    return RecordSpec(saved, target)
+
+
+@dataclasses.dataclass(frozen=True)
+class IgnoreSpec:
+    """An ``ignore_names`` argument: ``entries`` are ``('key', full key)``,
+    ``('prefix', start)`` (a callable ``key.startswith(start)``) or
+    ``('bad', value)`` (of no accepted type); ``form`` is ``'single'`` (the
+    one entry itself), ``'list'`` or ``'tuple'``."""
+    entries: tuple
+    form: str
+
+
+_GOOD_ENTRIES = st.one_of(
+    st.tuples(st.just('key'), st.sampled_from(RECORD_KEYS + ('c', 'zz'))),
+    st.tuples(st.just('prefix'), st.sampled_from(('c/', 'f', 'a', 'zz'))))
+
+
+@st.composite
+def ignore_specs(draw, bad=False):
+    """Valid ``ignore_names``; with ``bad``, a list or tuple with one entry
+    of no accepted type (an int, bytes or None) among valid ones."""
+    entries = draw(st.lists(_GOOD_ENTRIES, min_size=0 if bad else 1, max_size=3))
+    if bad:
+        at = draw(st.integers(0, len(entries)))
+        entries.insert(at, ('bad', draw(st.sampled_from((3, b'c/d', None)))))
+        return IgnoreSpec(tuple(entries), draw(st.sampled_from(('list', 'tuple'))))
+    forms = ('single', 'list', 'tuple') if len(entries) == 1 else ('list', 'tuple')
+    return IgnoreSpec(tuple(entries), draw(st.sampled_from(forms)))
+
+
 # --- damaged snapshots ------------------------------------------------------------------
 
-DAMAGES = ('truncate', 'corrupt', 'drop', 'reshape', 'retype', 'pickle', 'garble')
+DAMAGES = ('truncate', 'corrupt', 'drop', 'reshape', 'retype', 'pickle', 'garble', 'text')
+# The .npy format versions a crafted object member may be written in.
+NPY_VERSIONS = ((1, 0), (2, 0), (3, 0))
 
 
 @dataclasses.dataclass(frozen=True)
@@ -310,6 +394,8 @@ class Damage:
     pick: int = 0                # which key (index into the sorted keys, modulo)
     fraction: float = 0.5        # where to cut, or which byte of the member to flip
     mask: int = 0xFF             # the bits a corruption flips
+    version: tuple = (1, 0)      # the .npy format version of a pickle member
+    protocol: int = 3            # ... and its pickle protocol (NumPy writes 3)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -322,7 +408,8 @@ class BadInput:
 
 def damages(kinds=DAMAGES):
     return st.builds(Damage, st.sampled_from(kinds), st.integers(0, 200),
-                     st.floats(0.0, 0.99), st.integers(1, 255))
+                     st.floats(0.0, 0.99), st.integers(1, 255), st.sampled_from(NPY_VERSIONS),
+                     st.integers(2, 5))
 
 
 @st.composite

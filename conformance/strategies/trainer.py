@@ -335,3 +335,83 @@ class IteratorScenario:
 def iterator_scenarios():
     return st.builds(IteratorScenario, n=st.integers(1, 8), batch_size=st.integers(1, 10),
                      iterations=st.integers(1, 12), repeat=st.booleans())
+
+
+# --- the standard updater ------------------------------------------------------
+
+#: What one dataset example is: one array, a tuple or a dict of arrays.
+EXAMPLES = ('array', 'tuple', 'dict')
+
+
+@dataclasses.dataclass(frozen=True)
+class UpdaterScenario:
+    """A ``StandardUpdater`` built as a user builds it, driven by a trainer
+    for ``iterations`` updates over ``n`` examples in batches of
+    ``batch_size``.
+
+    ``example``: the form of an example (``EXAMPLES``; ``width`` arrays for
+    a tuple or dict).  ``converter``: ``'default'`` (not passed),
+    ``'recording'`` (a function that records its device argument and calls
+    ``concat_examples``) or ``'list'`` (a function that returns the batch
+    itself, a list).  ``loss``: ``'loss_func'`` (passed) or ``'model'`` (not
+    passed, so the main optimizer's target is called).  ``device`` /
+    ``input_device``: the run's device is passed as that argument.
+    ``auto_new_epoch``: ``None`` leaves the argument out.  ``dicts``: the
+    iterator and the optimizer are given as dicts holding a second,
+    ``'extra'`` entry besides ``'main'``.
+    """
+    n: int
+    batch_size: int
+    iterations: int
+    example: str = 'array'
+    width: int = 1
+    converter: str = 'default'
+    loss: str = 'loss_func'
+    device: bool = False
+    input_device: bool = False
+    auto_new_epoch: typing.Optional[bool] = None
+    dicts: bool = False
+
+
+def updater_scenarios():
+    return st.builds(
+        UpdaterScenario, n=st.integers(1, 6), batch_size=st.integers(1, 4),
+        iterations=st.integers(1, 6), example=st.sampled_from(EXAMPLES),
+        width=st.integers(1, 3),
+        converter=st.sampled_from(('default', 'recording', 'list')),
+        loss=st.sampled_from(('loss_func', 'model')), device=st.booleans(),
+        input_device=st.booleans(), auto_new_epoch=st.sampled_from((None, True, False)),
+        dicts=st.booleans())
+
+
+@dataclasses.dataclass(frozen=True)
+class ConstructionScenario:
+    """``Trainer(updater, ...)``: ``out`` passed or left to its default,
+    ``extensions`` a list of that many functions (``None``: not passed)."""
+    out_given: bool
+    extensions: typing.Optional[int]
+
+
+def construction_scenarios():
+    return st.builds(ConstructionScenario, out_given=st.booleans(),
+                     extensions=st.none() | st.integers(0, 3))
+
+
+# --- misuse of the extension API -------------------------------------------------
+
+def rejected_keywords():
+    """Keyword arguments that ``extend`` and ``make_extension`` do not take
+    (prefixed so that none is a real parameter), sometimes with the removed
+    ``invoke_before_training``."""
+    return st.lists(st.from_regex(r'\Ax_[a-z]{1,5}\Z') | st.just('invoke_before_training'),
+                    max_size=3, unique=True).map(tuple)
+
+
+def missing_attributes():
+    """Attribute names an ``Extension`` does not have, and the removed hook."""
+    return st.lists(st.from_regex(r'\Amissing_[a-z]{1,5}\Z')
+                    | st.just('invoke_before_training'), min_size=1, max_size=3)
+
+
+def class_names():
+    return st.from_regex(r'\A[A-Z][a-zA-Z]{0,8}\Z')

@@ -1,0 +1,33 @@
+"""The shift-schedule properties added after mutation testing
+(mutation/report.md) catch the bug classes its survivors revealed: a target
+clamp that ignores the direction of the schedule, a zero-length LinearShift
+ramp that jumps early, and a starting value converted to float.
+"""
+import pytest
+
+from tests.meta.suite_runner import assert_caught, run_suite
+
+SHIFTS = 'test_shift_schedules.py'
+
+#: broken namespace -> (file, properties that must fail on it)
+CAUGHT = {
+    'shift_growing_schedule_floored': (SHIFTS, {
+        'test_shift_values_follow_their_closed_form[ExponentialShift]',
+        'test_shift_values_follow_their_closed_form[StepShift]',
+        'test_shift_values_follow_their_closed_form[InverseShift]'}),
+    'shift_linear_empty_ramp_jumps_early': (SHIFTS, {
+        'test_shift_values_follow_their_closed_form[LinearShift]'}),
+    'shift_init_stored_as_float': (SHIFTS, {
+        'test_shift_values_are_the_very_numbers_chainers_formulas_yield[ExponentialShift]',
+        'test_shift_values_are_the_very_numbers_chainers_formulas_yield[StepShift]'}),
+}
+
+
+@pytest.mark.parametrize('broken', sorted(CAUGHT))
+def test_broken_namespace_is_caught(pytester, broken):
+    assert_caught(pytester, broken, *CAUGHT[broken])
+
+
+def test_shift_schedules_pass_on_the_reference(pytester):
+    result = run_suite(pytester, 'reference', SHIFTS)
+    assert result.ret == 0, '\n'.join(result.outlines[-40:])
