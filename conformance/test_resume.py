@@ -99,6 +99,14 @@ def _started_from(init):
     return replace
 
 
+def _with_an_int_started_shift(scenario):
+    """``scenario`` with its shift replaced by one of int starting values and
+    targets, whose later values may be ints or floats."""
+    return scenarios.shift_specs(scenario.optimizer, scenarios.EXACT_RESUME_KINDS,
+                                 calls=scenario.stop, integral=True).map(
+        lambda shift: dataclasses.replace(scenario, shifts=(shift,)))
+
+
 @rule('resume', source='chainer/training/extensions/_snapshot.py:snapshot@v7.8.1')
 @diverges('chainer', reason='as for test_autoload_snapshot_resumes_like_uninterrupted_training; '
           'moreover the shift\'s initialize (before the load) sets the int start value, into '
@@ -107,12 +115,16 @@ def _started_from(init):
           '\'int\'>"', source='chainer/serializers/npz.py:NpzDeserializer.__call__@v7.8.1')
 @example(scenario=dataclasses.replace(scenarios.AUTOLOAD_EXAMPLE, shifts=(scenarios.ShiftSpec(
     'LinearShift', 'lr', {'value_range': (1, 0), 'time_range': (2, 6)}),)))
-@given(scenario=st.sampled_from((1, 2)).flatmap(lambda init: scenarios.stepped_shift_scenarios(
-    'ExponentialShift', modes=('autoload',)).map(_started_from(init))))
+@given(scenario=st.one_of(
+    st.sampled_from((1, 2)).flatmap(lambda init: scenarios.stepped_shift_scenarios(
+        'ExponentialShift', modes=('autoload',)).map(_started_from(init))),
+    scenarios.training_scenarios(optimizers=('SGD',), modes=('autoload',),
+                                 shifts=(1, 1)).flatmap(_with_an_int_started_shift)))
 def test_autoload_resumes_a_shift_that_started_from_an_int(out_dir, ns, scenario):
     """A shift that set an int first (``init=1``, ``LinearShift((1, 0), ...)``)
-    and a float by the snapshot resumes through ``snapshot(autoload=True)``
-    like uninterrupted training: the loaded float replaces the int."""
+    resumes through ``snapshot(autoload=True)`` like uninterrupted training,
+    whether it saved a float (which replaces the int) or an int (which stays
+    an int, also in the final snapshot)."""
     try:
         assert_resumes_exactly(ns, scenario, out_dir)
     except TypeError as error:   # the deserializer's refusal to load the float

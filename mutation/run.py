@@ -3,8 +3,8 @@
     python mutation/run.py                 # every mutant (see README for the time)
     python mutation/run.py --sample 50     # 50 mutants per module, fixed seed
     python mutation/run.py --only 'reference.training.triggers*'   # one area
-    python mutation/run.py --retest        # after strengthening the suite: re-run
-                                           # the last run's undetected mutants only
+    python mutation/run.py --retest        # after changing the suite or the reference:
+                                           # re-run the undetected and changed mutants
     python mutation/run.py --resume        # go on with an interrupted run
     python mutation/run.py --report-only   # rewrite the report from the last run
 
@@ -54,13 +54,15 @@ def mutmut(*args):
     return subprocess.run(command, cwd=WORK, env=env, stdout=log, stderr=subprocess.STDOUT).returncode
 
 
-def refresh_suite():
-    """Copy the current conformance suite over the scratch tree's, keeping
-    the mutants and their results; test selection is recorded afresh."""
-    for target in (WORK / 'conformance', WORK / 'mutants' / 'conformance'):
-        shutil.rmtree(target, ignore_errors=True)
-        shutil.copytree(ROOT / 'conformance', target,
-                        ignore=shutil.ignore_patterns('__pycache__', '*.pyc'))
+def refresh_sources():
+    """Copy the current suite and reference over the scratch tree's, keeping
+    the mutants' results: mutmut regenerates the mutants of functions that
+    changed (their results start over) and records test selection afresh."""
+    ignore = shutil.ignore_patterns('__pycache__', '*.pyc')
+    for name in ('conformance', 'reference'):
+        shutil.rmtree(WORK / name, ignore_errors=True)
+        shutil.copytree(ROOT / name, WORK / name, ignore=ignore)
+    shutil.rmtree(WORK / 'mutants' / 'conformance', ignore_errors=True)
     (WORK / 'mutants' / 'mutmut-stats.json').unlink(missing_ok=True)
 
 
@@ -132,9 +134,14 @@ def main(argv=None):
     started = time.monotonic()
     children = f'--max-children={args.max_children}'
     if args.retest:
-        refresh_suite()
-        names = undetected_mutant_names()
-        print(f'retesting {len(names)} undetected mutants', flush=True)
+        refresh_sources()
+        mutmut(children, 'no-such-mutant*')     # regenerates mutants and test selection
+        sys.path.insert(0, str(HERE))
+        import report
+        chosen = report.sampled(WORK)
+        names = undetected_mutant_names() + unchecked(
+            sorted(chosen) if chosen is not None else sorted(report.statuses(WORK)))
+        print(f'retesting {len(names)} undetected or changed mutants', flush=True)
         if names:
             mutmut(children, *names)
         confirm(undetected_mutant_names(), children)

@@ -1,13 +1,15 @@
 """The shift-schedule properties added after mutation testing
 (mutation/report.md) catch the bug classes its survivors revealed: a target
 clamp that ignores the direction of the schedule, a zero-length LinearShift
-ramp that jumps early, and a starting value converted to float.
+ramp that jumps early, a starting value converted to float, and an autoload
+that turns a saved int into a float.
 """
 import pytest
 
 from tests.meta.suite_runner import assert_caught, run_suite
 
 SHIFTS = 'test_shift_schedules.py'
+RESUME = 'test_resume.py'
 
 #: broken namespace -> (file, properties that must fail on it)
 CAUGHT = {
@@ -20,6 +22,8 @@ CAUGHT = {
     'shift_init_stored_as_float': (SHIFTS, {
         'test_shift_values_are_the_very_numbers_chainers_formulas_yield[ExponentialShift]',
         'test_shift_values_are_the_very_numbers_chainers_formulas_yield[StepShift]'}),
+    'shift_autoload_int_becomes_float': (RESUME, {
+        'test_autoload_resumes_a_shift_that_started_from_an_int'}),
 }
 
 
@@ -28,6 +32,6 @@ def test_broken_namespace_is_caught(pytester, broken):
     assert_caught(pytester, broken, *CAUGHT[broken])
 
 
-def test_shift_schedules_pass_on_the_reference(pytester):
-    result = run_suite(pytester, 'reference', SHIFTS)
+def test_shift_and_resume_properties_pass_on_the_reference(pytester):
+    result = run_suite(pytester, 'reference', SHIFTS, RESUME)
     assert result.ret == 0, '\n'.join(result.outlines[-40:])
