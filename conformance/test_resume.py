@@ -113,8 +113,8 @@ def _with_an_int_started_shift(scenario):
           'which NpzDeserializer refuses the float saved later: TypeError "Cannot safely '
           'deserialize from numpy array with dtype=float64 into a variable of type <class '
           '\'int\'>"', source='chainer/serializers/npz.py:NpzDeserializer.__call__@v7.8.1')
-@example(scenario=dataclasses.replace(scenarios.AUTOLOAD_EXAMPLE, shifts=(scenarios.ShiftSpec(
-    'LinearShift', 'lr', {'value_range': (1, 0), 'time_range': (2, 6)}),)))
+@example(scenario=dataclasses.replace(scenarios.AUTOLOAD_EXAMPLE, stop=7, shifts=(
+    scenarios.ShiftSpec('LinearShift', 'lr', {'value_range': (1, 0), 'time_range': (0, 1)}, 4),)))
 @given(scenario=st.one_of(
     st.sampled_from((1, 2)).flatmap(lambda init: scenarios.stepped_shift_scenarios(
         'ExponentialShift', modes=('autoload',)).map(_started_from(init))),
