@@ -424,3 +424,13 @@ def test_hyperparameter_repr_lists_every_value_by_name(ns, optimizer, data):
     seen = opt.hyperparam.get_dict()
     expected = 'Hyperparameter(%s)' % ', '.join(f'{k}={seen[k]}' for k in sorted(seen))
     assert repr(opt.hyperparam) == expected, (repr(opt.hyperparam), expected)
+
+
+@pytest.mark.parametrize('target', (None, 1.0, 'link', numpy.zeros(2)))
+@rule(FAMILY, level='quirk', source='chainer/optimizer.py:Optimizer.setup@v7.8.1')
+def test_setup_refuses_what_is_not_a_link_in_chainers_words(ns, target):
+    """``setup`` of anything but a ``Link`` raises ``TypeError('optimization
+    target must be a link')``."""
+    with pytest.raises(TypeError) as raised:
+        ns.optimizers.SGD().setup(target)
+    assert str(raised.value) == 'optimization target must be a link', raised.value
