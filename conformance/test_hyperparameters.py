@@ -160,7 +160,7 @@ def test_an_unproxied_name_set_on_the_optimizer_does_not_reach_its_hyperparamete
 
 @pytest.mark.parametrize('optimizer', strategies.OPTIMIZERS)
 @given(data=st.data())
-@rule(FAMILY, source='chainer/optimizers/*.py:*Rule.__init__@v7.8.1')
+@rule(FAMILY, source='chainer/optimizers/*.py:UpdateRule.__init__@v7.8.1')
 def test_a_rule_built_by_hand_holds_its_arguments_over_its_parents_values(ns, optimizer, data):
     """An update rule's constructor (the class ``create_update_rule``
     returns) sets the keyword arguments given, and only those, on its own

@@ -23,6 +23,8 @@ THIRDPARTY = ROOT / 'tests' / 'thirdparty'
 EXPECTATIONS = THIRDPARTY / 'conformance-expectations.toml'
 DECLARED = 'test_trigger_schedule.py::test_manual_schedule_trigger_fires_at_its_points_then_reports_finished'
 UNDECLARED = 'test_names.py::test_get_extension_finds_registered_names_and_rejects_others'
+# The same bug (get_extension returns None for an unknown name) also fails this one.
+ALSO_FAILED = 'test_names.py::test_get_extension_error_message_names_the_missing_extension'
 UNSUPPORTED = {'test_trigger_schedule.py::test_once_trigger_fires_at_its_first_call_only',
                'test_trigger_schedule.py::test_restored_once_trigger_fires_again_only_with_call_on_resume'}
 
@@ -108,7 +110,7 @@ def test_installed_suite_reports_a_declared_divergence_and_an_undeclared_bug(ven
         by_outcome.setdefault(prop['outcome'], {})[prop['id']] = prop
     assert set(by_outcome) == {'passed', 'failed', 'xfailed', 'unsupported'}
     assert list(by_outcome['xfailed']) == [DECLARED]
-    assert list(by_outcome['failed']) == [UNDECLARED]
+    assert sorted(by_outcome['failed']) == sorted([UNDECLARED, ALSO_FAILED])
     assert set(by_outcome['unsupported']) == UNSUPPORTED
     stored = expectations.load(EXPECTATIONS)[0].replay
     if stored[0] == hypothesis.__version__:   # else: searched again, and the problem listed
