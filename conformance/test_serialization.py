@@ -581,3 +581,15 @@ def test_a_member_without_the_npy_suffix_loads_under_its_full_name(out_dir, ns, 
     lines = _content_lines(expected, loaded)
     assert not lines, (f'members {unsuffixed} written without .npy: loaded record differs\n'
                        + '\n'.join(lines))
+
+
+@rule('serialization', source='chainer/serializer.py:AbstractSerializer.__call__@v7.8.1')
+@given(target=st.sampled_from((0, 0.5, True, 'abc', None)))
+def test_a_none_saved_by_numpy_2_loads_as_none(out_dir, ns, target):
+    """A ``None`` saved under NumPy 2 (a protocol-4 pickle naming
+    ``numpy._core``, as ``numpy.save`` of NumPy 2.4 writes it) loads as
+    ``None``, like one saved under NumPy 1: the file format does not depend
+    on the NumPy version that wrote it."""
+    loaded = runner.load_member(ns, out_dir, runner.numpy2_none_npy(), target)
+    assert loaded is None, (
+        f'a None saved by NumPy 2, loaded into {target!r}, gave {loaded!r}')

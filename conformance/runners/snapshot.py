@@ -626,8 +626,40 @@ def object_npy(value, version, protocol):
     buffer = io.BytesIO()
     numpy.lib.format.write_array(buffer, array, version=version, allow_pickle=True)
     member = buffer.getvalue()
-    header = member[:-len(pickle.dumps(array, protocol=3))]   # NumPy pickles with 3
-    return header + pickle.dumps(array, protocol=protocol)
+    # NumPy pickles with protocol 3 (NumPy 1) or 4 (NumPy 2): cut that payload off.
+    written = next(payload for payload in (pickle.dumps(array, protocol=p) for p in (3, 4, 2, 5))
+                   if member.endswith(payload))
+    return member[:-len(written)] + pickle.dumps(array, protocol=protocol)
+
+
+# The pickle NumPy 2 writes for ``numpy.asarray(None)`` (Chainer's None
+# marker): protocol 4, framed, naming ``numpy._core.multiarray``; the bytes
+# ``numpy.save`` of NumPy 2.4.6 writes after the .npy header.
+NUMPY2_NONE_PICKLE = (
+    b'\x80\x04\x95\x87\x00\x00\x00\x00\x00\x00\x00\x8c\x16numpy._core.multiarray\x94'
+    b'\x8c\x0c_reconstruct\x94\x93\x94\x8c\x05numpy\x94\x8c\x07ndarray\x94\x93\x94K\x00'
+    b'\x85\x94C\x01b\x94\x87\x94R\x94(K\x01)h\x03\x8c\x05dtype\x94\x93\x94\x8c\x02O8\x94'
+    b'\x89\x88\x87\x94R\x94(K\x03\x8c\x01|\x94NNNJ\xff\xff\xff\xffJ\xff\xff\xff\xffK?t\x94'
+    b'b\x89]\x94Nat\x94b.')
+
+
+def numpy2_none_npy():
+    """The ``.npy`` member NumPy 2 writes for a saved ``None``."""
+    buffer = io.BytesIO()
+    numpy.lib.format.write_array_header_1_0(
+        buffer, {'descr': '|O', 'fortran_order': False, 'shape': ()})
+    return buffer.getvalue() + NUMPY2_NONE_PICKLE
+
+
+def load_member(ns, out_dir, member, target):
+    """``load_npz`` of a file whose one key ``value`` holds the ``.npy``
+    bytes ``member`` into an object holding ``target`` there; the value it
+    holds afterwards."""
+    holder = Record({'value': target})
+    path = write(out_dir, 'member.npz', npz_bytes({'value': numpy.asarray(0)},
+                                                  raw={'value': member}))
+    ns.serializers.load_npz(path, holder)
+    return holder.values['value']
 
 
 def garbled_object_npy(length):
