@@ -198,6 +198,19 @@ def test_update_with_lossfun_runs_it_before_clearing_grads(out_dir, ns, lr, data
         f'(each step uses the fresh gradient 1, not one accumulated onto the old)')
 
 
+def user_gradient_method(ns, rule_class):
+    """A user-written ``GradientMethod(lr)`` whose params get ``rule_class``
+    rules reading the optimizer's hyperparameters."""
+    class UserGradientMethod(ns.GradientMethod):
+        def __init__(self, lr):
+            super().__init__()
+            self.hyperparam.lr = lr
+
+        def create_update_rule(self):
+            return rule_class(self.hyperparam)
+    return UserGradientMethod
+
+
 def custom_gradient_method(ns, calls):
     """A user-written optimizer: its rule implements only the per-device
     methods and logs which one ran, with the rule's lr and the grad seen."""
@@ -207,15 +220,7 @@ def custom_gradient_method(ns, calls):
 
         def update_core_gpu(self, param):
             calls.append(('gpu', self.hyperparam.lr, runner.host(param.grad).tolist()))
-
-    class Logging(ns.GradientMethod):
-        def __init__(self, lr):
-            super().__init__()
-            self.hyperparam.lr = lr
-
-        def create_update_rule(self):
-            return LoggingRule(self.hyperparam)
-    return Logging
+    return user_gradient_method(ns, LoggingRule)
 
 
 @given(lr=st.floats(0.0625, 1.0), grads=st.lists(st.lists(st.integers(-4, 4), min_size=2,
@@ -252,15 +257,7 @@ def gradient_sum_method(ns):
         def update_core(self, param):
             self.state['sum'] += param.grad
             param.array -= self.hyperparam.lr * self.state['sum']
-
-    class GradientSum(ns.GradientMethod):
-        def __init__(self, lr):
-            super().__init__()
-            self.hyperparam.lr = lr
-
-        def create_update_rule(self):
-            return GradientSumRule(self.hyperparam)
-    return GradientSum
+    return user_gradient_method(ns, GradientSumRule)
 
 
 @given(steps=st.integers(1, 3), data=st.data())
