@@ -6,25 +6,33 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 PYTEST := $(PY) -m pytest
 
-.PHONY: conformance test test-own test-reference test-chainer test-numpy2 fixtures venv clean
+.PHONY: conformance test test-own test-reference test-chainer test-blas test-numpy2 test-py3.12 test-py3.13 fixtures venv clean
 
-# Builds a virtual environment $(1) from requirements file $(2).
+# Builds virtual environment $(1) with interpreter $(3) from requirements file $(2).
 define make_venv
-	$(PYTHON) -m venv $(1)
+	@echo "== building $(1) (Python: $(3), pins: $(2)); takes about a minute"
+	$(3) -m venv $(1)
 	$(1)/bin/python -m pip install -q --disable-pip-version-check -r $(2)
 	# Chainer's setup.py imports pkg_resources: build it with the pinned setuptools.
 	$(1)/bin/python -m pip install -q --disable-pip-version-check --no-build-isolation --no-deps chainer==7.8.1
 	$(1)/bin/python -m pip install -q --disable-pip-version-check --no-build-isolation --no-deps -e .
 	touch $(1)/.installed
+	@echo "== $(1) ready"
 endef
 
 $(STAMP): pyproject.toml requirements/base.txt
-	$(call make_venv,$(VENV),requirements/base.txt)
+	$(call make_venv,$(VENV),requirements/base.txt,$(PYTHON))
 
 # NumPy 2 lane: real Chainer through the loader's shims, and the reference.
 NP2_VENV := .venv-numpy2
 $(NP2_VENV)/.installed: pyproject.toml requirements/numpy2.txt
-	$(call make_venv,$(NP2_VENV),requirements/numpy2.txt)
+	$(call make_venv,$(NP2_VENV),requirements/numpy2.txt,$(PYTHON))
+
+# Modern-stack lanes: Python 3.12 and 3.13 (found by scripts/find-python, which
+# fails naming where it looked) with the newest NumPy 2.
+.venv-py%/.installed: pyproject.toml requirements/modern.txt
+	@scripts/find-python $* >/dev/null
+	$(call make_venv,.venv-py$*,requirements/modern.txt,$$(scripts/find-python $*))
 
 venv: $(STAMP)
 
@@ -46,14 +54,40 @@ test-reference: $(STAMP)
 test-chainer: $(STAMP)
 	$(PYTEST) conformance --impl=chainer
 
-test-numpy2: $(NP2_VENV)/.installed
-	$(NP2_VENV)/bin/python -m pytest conformance --impl=chainer
-	$(NP2_VENV)/bin/python -m pytest conformance --impl=reference
+# The recorded Chainer traces are checked in every lane: Chainer re-recorded
+# here agrees with them (fixtures/record.py --check) and so does the reference
+# (tests/test_fixtures.py), within the tolerance of conformance/tolerances.py.
+define lane
+	$(1)/bin/python fixtures/record.py --check
+	$(1)/bin/python -m pytest -q tests/test_fixtures.py
+	$(1)/bin/python -m pytest conformance --impl=chainer
+	$(1)/bin/python -m pytest conformance --impl=reference
+endef
 
-test: test-own test-reference test-chainer test-numpy2
+test-numpy2: $(NP2_VENV)/.installed
+	$(call lane,$(NP2_VENV))
+
+test-py3.12: .venv-py3.12/.installed
+	$(call lane,.venv-py3.12)
+
+test-py3.13: .venv-py3.13/.installed
+	$(call lane,.venv-py3.13)
+
+# Other CPUs: OpenBLAS kernels that sum in another order than this machine's
+# (Prescott is the generic one).  Only the recorded traces hold BLAS results
+# made elsewhere; everything else compares runs made on one machine.
+BLAS_KERNELS := Haswell Sandybridge Prescott
+test-blas: $(STAMP)
+	for kernel in $(BLAS_KERNELS); do \
+	    echo "== OPENBLAS_CORETYPE=$$kernel"; \
+	    OPENBLAS_CORETYPE=$$kernel $(PY) fixtures/record.py --check || exit 1; \
+	    OPENBLAS_CORETYPE=$$kernel $(PYTEST) -q tests/test_fixtures.py || exit 1; \
+	done
+
+test: test-own test-reference test-chainer test-blas test-numpy2 test-py3.12 test-py3.13
 
 clean:
-	rm -rf $(VENV) $(NP2_VENV)
+	rm -rf $(VENV) $(NP2_VENV) .venv-py3.12 .venv-py3.13
 
 # Mutation testing of the reference's semantic core with the conformance suite
 # (see README).  SAMPLE=N runs a fixed-seed sample of N mutants (SEED=0),

@@ -30,11 +30,12 @@ def _shim_numpy_sctypes():
         'complex': [numpy.complex64, numpy.complex128],
         'others': [bool, object, bytes, str, numpy.void],
     }
-    APPLIED.append('numpy.sctypes (NumPy 2 removed it; chainer as_strided reads it)')
+    APPLIED.append('numpy.sctypes (any Python with NumPy 2, which removed it; '
+                   'chainer as_strided reads it)')
 
 
 def _shim_numpy_distutils():
-    """S2: Python 3.12 ships NumPy without ``numpy.distutils``.
+    """S2: on Python 3.12 and later NumPy ships without ``numpy.distutils``.
 
     Chainer's ``_environment_check`` imports it only to warn about macOS
     Accelerate BLAS; an inert stub loses that warning and nothing else.
@@ -47,7 +48,8 @@ def _shim_numpy_distutils():
     distutils.system_info = system_info
     sys.modules['numpy.distutils'] = distutils
     sys.modules['numpy.distutils.system_info'] = system_info
-    APPLIED.append('numpy.distutils stub (absent on Python 3.12; only a macOS BLAS warning used it)')
+    APPLIED.append('numpy.distutils stub (Python 3.12 and later, where NumPy ships without it; '
+                   'only a macOS BLAS warning used it)')
 
 
 def _shim_pkg_resources():
@@ -61,7 +63,8 @@ def _shim_pkg_resources():
     check = types.ModuleType('chainer._environment_check')
     check.check = lambda: None
     sys.modules['chainer._environment_check'] = check
-    APPLIED.append('chainer._environment_check no-op (pkg_resources missing; version warnings only)')
+    APPLIED.append('chainer._environment_check no-op (any Python without setuptools<70, '
+                   'so without pkg_resources; version warnings only)')
 
 
 def import_chainer():

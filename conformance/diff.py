@@ -4,11 +4,16 @@ A trace is what a runner returns: nested dicts, lists, tuples, dataclasses,
 NumPy arrays and scalars.  Two traces are the same when they have the same
 structure and every leaf has the same type and the same bits: ``1`` is not
 ``1.0`` nor ``True``, ``0.0`` is not ``-0.0``, a float32 array is not a
-float64 one.
+float64 one.  With ``ulps`` set (traces made on different machines or NumPy
+majors: ``tolerances.RECORDED_ULPS`` says why), floating NumPy values need
+only agree within that many units in the last place (``tolerances.within_ulps``);
+everything else is still compared bitwise.
 """
 import dataclasses
 
 import numpy
+
+from conformance import tolerances
 
 #: How long one side's value may get in a message before it is cut.
 WIDTH = 100
@@ -42,13 +47,17 @@ _END = _Absent('<end>')           # past the end of a shorter sequence
 _MISSING = _Absent('<missing>')   # a key only the other dict has
 
 
-def _same_leaf(a, b):
+def _same_leaf(a, b, ulps):
     if type(a) is not type(b):
         return False
     if isinstance(a, float):
         return repr(a) == repr(b)           # tells -0.0 from 0.0, NaN equals NaN
     if isinstance(a, numpy.generic):
-        return a.dtype == b.dtype and a.tobytes() == b.tobytes()
+        if a.dtype != b.dtype:
+            return False
+        if ulps and a.dtype.kind == 'f':
+            return tolerances.within_ulps(a, b, ulps)
+        return a.tobytes() == b.tobytes()
     return a == b
 
 
@@ -56,14 +65,15 @@ def _is_dataclass(value):
     return dataclasses.is_dataclass(value) and not isinstance(value, type)
 
 
-def first_divergence(left, right, path='trace', around=None):
-    """The first ``Divergence`` of ``left`` from ``right``, or ``None``."""
+def first_divergence(left, right, path='trace', around=None, ulps=0):
+    """The first ``Divergence`` of ``left`` from ``right``, or ``None``
+    (floating NumPy values within ``ulps``, see the module docstring)."""
     if type(left) is not type(right):
         return Divergence(path, left, right, around)
     if _is_dataclass(left):
         for field in dataclasses.fields(left):
             found = first_divergence(getattr(left, field.name), getattr(right, field.name),
-                                     f'{path}.{field.name}', around)
+                                     f'{path}.{field.name}', around, ulps)
             if found:
                 return found
         return None
@@ -74,7 +84,7 @@ def first_divergence(left, right, path='trace', around=None):
                 return Divergence(where, left[key], _MISSING, around)
             if key not in left:
                 return Divergence(where, _MISSING, right[key], around)
-            found = first_divergence(left[key], right[key], where, around)
+            found = first_divergence(left[key], right[key], where, around, ulps)
             if found:
                 return found
         return None
@@ -88,21 +98,23 @@ def first_divergence(left, right, path='trace', around=None):
             # A sequence of records (a log) gives the context of a divergence.
             here = ((path, left, right, index)
                     if isinstance(left[index], (list, tuple)) else around)
-            found = first_divergence(left[index], right[index], f'{path}[{index}]', here)
+            found = first_divergence(left[index], right[index], f'{path}[{index}]', here, ulps)
             if found:
                 return found
         return None
     if isinstance(left, numpy.ndarray):
-        return _array_divergence(left, right, path, around)
-    return None if _same_leaf(left, right) else Divergence(path, left, right, around)
+        return _array_divergence(left, right, path, around, ulps)
+    return None if _same_leaf(left, right, ulps) else Divergence(path, left, right, around)
 
 
-def _array_divergence(left, right, path, around):
+def _array_divergence(left, right, path, around, ulps):
     if left.dtype != right.dtype or left.shape != right.shape:
         return Divergence(path, left, right, around)
     if left.dtype == object:
-        return first_divergence(left.tolist(), right.tolist(), f'{path}.tolist()', around)
+        return first_divergence(left.tolist(), right.tolist(), f'{path}.tolist()', around, ulps)
     if left.tobytes() == right.tobytes():
+        return None
+    if ulps and left.dtype.kind == 'f' and tolerances.within_ulps(left, right, ulps):
         return None
     flat_left, flat_right = left.reshape(-1), right.reshape(-1)
     index = next(i for i in range(flat_left.size)
@@ -123,11 +135,11 @@ def describe(value):
     return text if len(text) <= WIDTH else text[:WIDTH - 3] + '...'
 
 
-def side_by_side(left, right, names=('impl', 'reference'), context=2):
+def side_by_side(left, right, names=('impl', 'reference'), context=2, ulps=0):
     """``None`` if the traces are the same, else a message: the first
     divergence as ``path: impl=... reference=...``, then the neighbouring
     entries of the log holding it, in two columns."""
-    found = first_divergence(left, right)
+    found = first_divergence(left, right, ulps=ulps)
     if found is None:
         return None
     a, b = names

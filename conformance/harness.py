@@ -4,7 +4,29 @@ loss, and a trainer wired the way a Chainer user wires one.
 Everything is built through the namespace under test (``ns``); nothing here
 imports an implementation.
 """
+import contextlib
+import gc
+import warnings
+
 import numpy
+
+
+@contextlib.contextmanager
+def issued_warnings():
+    """Yield a list that holds, after the block, the warnings the block
+    issued (``warnings.WarningMessage``), each one however often it repeats.
+
+    Only what the implementation raises belongs in a trace: garbage made
+    earlier is collected first (a file NumPy leaked on a damaged zip warns
+    when the collector closes it, which could fall inside the block), and
+    ``ResourceWarning``, which only the collector issues, is left out.
+    """
+    gc.collect()
+    issued = []
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter('always')
+        yield issued
+    issued.extend(w for w in caught if not issubclass(w.category, ResourceWarning))
 
 
 def dataset(n):

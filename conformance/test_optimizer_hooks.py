@@ -2,13 +2,12 @@
 what the built-in hooks do to the gradients.
 """
 import dataclasses
-import warnings
 
 import numpy
 import pytest
 from hypothesis import given, strategies as st
 
-from conformance import formulas, tolerances
+from conformance import harness, formulas, tolerances
 from conformance.runners import optim as runner
 from conformance.spec import rule
 from conformance.strategies import optim as strategies
@@ -300,8 +299,7 @@ def test_an_invalid_timing_attribute_means_pre_for_the_optimizer_and_post_for_a_
     'pre' nor 'post', the optimizer warns (UserWarning) and files it as pre; a
     rule silently files it as post."""
     scenario, optimizer_recorders, rule_recorders = case
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter('always')
+    with harness.issued_warnings() as caught:
         log = runner.run_hook_log(ns, scenario, optimizer_recorders, rule_recorders)
     expected = formulas.call_log(scenario, optimizer_recorders, rule_recorders)
     diff = first_log_difference(log, expected)

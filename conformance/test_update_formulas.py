@@ -9,7 +9,7 @@ import numpy
 import pytest
 from hypothesis import given, strategies as st
 
-from conformance import devices, formulas, tolerances
+from conformance import harness, devices, formulas, tolerances
 from conformance.runners import optim as runner
 from conformance.spec import rule
 from conformance.strategies import optim as strategies
@@ -312,8 +312,7 @@ def test_use_cleargrads_warns_and_false_zeroes_grads_through_zerograds(out_dir, 
     param = built.params['/p']
     optimizer = ns.optimizers.SGD(lr=0.5)
     optimizer.setup(built.root)
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter('always')
+    with harness.issued_warnings() as caught:
         if use is None:
             optimizer.use_cleargrads()      # the default is True
         else:

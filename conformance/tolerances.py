@@ -120,3 +120,53 @@ def first_miss(actual, expected, bound):
          if numpy.ndim(excess) else ())
     return (f'element {i}: actual {numpy.asarray(actual)[i]!r}, expected '
             f'{numpy.asarray(expected)[i]!r}, allowed +-{numpy.asarray(bound)[i]:.3g}')
+
+
+# Recorded traces on another machine or NumPy major
+# -------------------------------------------------
+# A trace recorded from Chainer on one machine (fixtures/traces/) is compared
+# with a trace made on another: the reference's, or Chainer's own when
+# ``fixtures/record.py --check`` re-records.  Two things change the last bits
+# of floating-point results there, and nothing else:
+#
+# * BLAS: OpenBLAS picks a kernel for the CPU (``OPENBLAS_CORETYPE``), and
+#   kernels sum a dot product in different orders, so a forward/backward
+#   through ``linear`` rounds differently (seen: up to 7 float32 ulps of a
+#   parameter after 8 updates, Haswell/Sandybridge/Prescott vs SkylakeX).
+# * NumPy's promotion rules: NumPy 2 (NEP 50) keeps a Python-float
+#   hyperparameter "weak", so ``lr * grad`` on a float16/float32 array is
+#   computed in the array's dtype where NumPy 1 used float64 for some of the
+#   terms (seen: up to 12 float32 ulps, and 32 float16 ulps of a momentum
+#   that cancels to 0.0019 from terms of 0.03).
+#
+# Both are rounding differences of the same arithmetic, so they are bounded
+# relative to the magnitude of the values involved, not to each element: a
+# floating NumPy value (array or scalar) may differ from the recorded one by
+# ``RECORDED_ULPS`` units in the last place of the largest finite magnitude
+# in it (normwise, in its own dtype).  Everything else is compared bitwise:
+# structure, types, dtypes, shapes, integers, booleans, strings, where NaN and
+# infinities are, and Python floats (the suite's traces hold Python floats
+# only for values computed by Python's own arithmetic: schedules, epoch
+# details, hyperparameters, which no CPU or NumPy version changes).
+# A formula error moves values by far more than 64 ulps: a dropped bias
+# correction or a float32-vs-float16 state moves them by percents.
+RECORDED_ULPS = 64
+
+
+def within_ulps(actual, expected, ulps=RECORDED_ULPS):
+    """``actual`` and ``expected`` (floating NumPy values of one dtype and
+    shape) agree up to ``ulps`` units in the last place of their largest
+    finite magnitude, with NaN and infinities in the same places."""
+    actual, expected = numpy.asarray(actual), numpy.asarray(expected)
+    nan_a, nan_e = numpy.isnan(actual), numpy.isnan(expected)
+    inf_a, inf_e = numpy.isinf(actual), numpy.isinf(expected)
+    if (nan_a != nan_e).any() or (inf_a != inf_e).any() or \
+            (actual[inf_a] != expected[inf_e]).any():
+        return False
+    finite = ~(nan_a | inf_a)
+    if not finite.any():
+        return True
+    a64, e64 = actual[finite].astype(numpy.float64), expected[finite].astype(numpy.float64)
+    largest = max(numpy.abs(a64).max(), numpy.abs(e64).max())
+    allowed = ulps * float(numpy.spacing(actual.dtype.type(largest)))
+    return bool((numpy.abs(a64 - e64) <= allowed).all())

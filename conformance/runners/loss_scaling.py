@@ -5,11 +5,10 @@ Gradients come from ``optimizer.update(lossfun, ...)`` (or the updater's
 registered first records the gradients as the backward pass left them,
 before any rule unscales them.  Every array in a trace is a host copy.
 """
-import warnings
 
 import numpy
 
-from conformance import devices
+from conformance import devices, harness
 from conformance.runners import optim
 
 
@@ -58,9 +57,8 @@ def run_schedule(ns, scenario):
     for factors, calls in zip(scenario.factors, scenario.calls):
         for method, argument in calls:
             _configure(optimizer, method, argument)
-        with warnings.catch_warnings(record=True) as issued, \
+        with harness.issued_warnings() as issued, \
                 numpy.errstate(over='ignore', invalid='ignore'):
-            warnings.simplefilter('always')
             optimizer.update(factor_loss(ns, built.params, factors))
         steps.append({
             'seen': recorder.log[-1], **_after_update(built), 'optimizer_t': optimizer.t,

@@ -17,7 +17,6 @@ import os
 import pickle
 import tempfile
 import threading
-import warnings
 import zipfile
 
 import numpy
@@ -786,8 +785,7 @@ def attempt_damaged_load(ns, case, out_dir, keys=None):
     before = serialized(ns, target.trainer)
     error = None
     TRIPPED.clear()
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter('always')
+    with harness.issued_warnings() as caught:
         try:
             ns.serializers.load_npz(path, target.trainer)
         except Exception as e:
@@ -817,8 +815,7 @@ def legacy_trigger_load(ns, spec, scenario, out_dir, iterations):
     trigger = build_trigger(ns, spec)
     path = os.path.join(fresh_dir(out_dir), 'legacy.npz')
     numpy.savez(path)
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter('always')
+    with harness.issued_warnings() as caught:
         ns.serializers.load_npz(path, trigger)
     trainer = trained(ns, scenario, out_dir, iterations).trainer
     updater = trainer.updater
