@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 PYTEST := $(PY) -m pytest
 
-.PHONY: conformance test test-own test-reference test-chainer test-blas test-numpy2 test-py3.12 test-py3.13 fixtures venv clean
+.PHONY: conformance test test-own test-reference test-chainer test-blas test-numpy2 test-py3.12 test-py3.13 gpu-check-build gpu-check-dry fixtures venv clean
 
 # Builds virtual environment $(1) with interpreter $(3) from requirements file $(2).
 define make_venv
@@ -84,10 +84,24 @@ test-blas: $(STAMP)
 	    OPENBLAS_CORETYPE=$$kernel $(PYTEST) -q tests/test_fixtures.py || exit 1; \
 	done
 
-test: test-own test-reference test-chainer test-blas test-numpy2 test-py3.12 test-py3.13
+# The GPU check (scripts/gpu-check), dry-run on the CPU: wheels built here,
+# installed into a bare Python 3.12 environment that has only NumPy (as the
+# GPU machine has only its own NumPy and CuPy), the suite run with --device=cpu.
+GPU_DRY := .venv-gpu-dry
+gpu-check-build: .venv-py3.12/.installed
+	scripts/gpu-check build
+
+gpu-check-dry: gpu-check-build
+	rm -rf $(GPU_DRY)
+	$$(scripts/find-python 3.12) -m venv $(GPU_DRY)
+	$(GPU_DRY)/bin/python -m pip install -q --disable-pip-version-check numpy==2.5.5
+	PYTHON=$(GPU_DRY)/bin/python OUT=$(GPU_DRY)/reports GPU_CHECK_ARGS=--max-examples=5 \
+	    scripts/gpu-check run cpu
+
+test: test-own test-reference test-chainer test-blas test-numpy2 test-py3.12 test-py3.13 gpu-check-dry
 
 clean:
-	rm -rf $(VENV) $(NP2_VENV) .venv-py3.12 .venv-py3.13
+	rm -rf $(VENV) $(NP2_VENV) .venv-py3.12 .venv-py3.13 $(GPU_DRY) .gpu-check
 
 # Mutation testing of the reference's semantic core with the conformance suite
 # (see README).  SAMPLE=N runs a fixed-seed sample of N mutants (SEED=0),
