@@ -40,6 +40,8 @@ class _Run:
     profile: str
     max_examples: int
     max_examples_option: int = None
+    settings: object = None       # the suite's hypothesis.settings
+    seed: object = None
     expectations_file: str = None
     entries: list = dataclasses.field(default_factory=list)
     problems: list = dataclasses.field(default_factory=list)
@@ -105,31 +107,39 @@ def pytest_configure(config):
 
 
 def _configure_hypothesis(config):
-    """Profile (derived when --max-examples is given) and seed; the run's record."""
-    profiles.register()
-    base = config.getoption('hypothesis_profile', None) or profiles.default_profile()
-    config.option.hypothesis_profile = base
-    count = config.getoption('max_examples')
-    if count is not None:
-        if count < 1:
-            raise pytest.UsageError(f'--max-examples={count}: give a positive number')
+    """The suite's profile (``--hypothesis-profile`` when it names one of the
+    suite's, ``--max-examples`` overriding) and seed (``--hypothesis-seed``,
+    else 0 under ``ci`` and a fresh one elsewhere): the run's record.
+
+    Nothing is loaded globally: ``pytest_collection_modifyitems`` applies
+    them to the suite's properties only, so a user's own hypothesis tests in
+    the same session keep their settings.  A profile of the suite's is taken
+    off the option so that hypothesis's own plugin does not load it for
+    every test; any other name is left to hypothesis, once it is known.
+    """
+    given = config.getoption('hypothesis_profile', None)
+    if given in profiles.PROFILES:
+        config.option.hypothesis_profile = None
+    elif given is not None:
         try:
-            parent = hypothesis.settings.get_profile(base)
-        except InvalidArgument as e:
-            raise pytest.UsageError(f'--hypothesis-profile={base}: {e}') from None
-        derived = f'{base}-max-examples-{count}'
-        hypothesis.settings.register_profile(derived, parent=parent, max_examples=count)
-        config.option.hypothesis_profile = derived
+            hypothesis.settings.get_profile(given)
+        except InvalidArgument:
+            raise pytest.UsageError(
+                f'--hypothesis-profile={given}: no such profile; the suite has '
+                f'{", ".join(profiles.PROFILES)}, and no hypothesis profile of '
+                'that name is registered') from None
+    base = given if given in profiles.PROFILES else profiles.default_profile()
+    count = config.getoption('max_examples')
+    if count is not None and count < 1:
+        raise pytest.UsageError(f'--max-examples={count}: give a positive number')
     seed = config.getoption('hypothesis_seed', None)
     if seed is None:
         seed = profiles.CI_SEED if base == 'ci' else random.randrange(2 ** 32)
-        config.option.hypothesis_seed = str(seed)
+    seed = int(seed) if str(seed).isdigit() else seed
     config.stash[_SEED_KEY] = str(seed)
-    try:
-        examples = hypothesis.settings.get_profile(config.option.hypothesis_profile).max_examples
-    except InvalidArgument:   # an unknown profile: hypothesis's own plugin says so
-        examples = 0
-    return _Run(profile=base, max_examples=examples, max_examples_option=count)
+    settings = profiles.settings(base, count)
+    return _Run(profile=base, max_examples=settings.max_examples, max_examples_option=count,
+                settings=settings, seed=seed)
 
 
 def _runs_the_suite(config):
@@ -245,6 +255,8 @@ def pytest_collection_modifyitems(config, items):
     for item in marked:
         mark = item.get_closest_marker('conformance')
         run.meta[item.nodeid] = dict(id=property_id(item), **mark.kwargs)
+        if getattr(getattr(item, 'obj', None), 'is_hypothesis_test', False):
+            profiles.apply(item.obj, run.settings, run.seed)
         for div in item.iter_markers('diverges'):
             if div.kwargs['impl'] == impl.name:
                 item.add_marker(pytest.mark.xfail(
@@ -299,8 +311,17 @@ def _apply_expectations(config, items, impl, device):
 
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_call(item):
-    """Replay an expected failure's stored counterexample as its only example."""
+    """Run a property without hypothesis's local constants (``profiles``
+    says why); replay an expected failure's stored counterexample as its
+    only example."""
     run = item.config.stash[_RUN_KEY]
+    if item.nodeid not in run.meta:
+        return (yield)
+    with profiles.without_local_constants():
+        return (yield from _call(item, run))
+
+
+def _call(item, run):
     replay = run.replays.get(item.nodeid)
     if replay is None:
         return (yield)

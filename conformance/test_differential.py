@@ -22,7 +22,7 @@ import dataclasses
 import warnings
 
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import example, given, strategies as st
 
 from conformance import diff, formulas, loader
 from conformance.namespace import Namespace
@@ -234,6 +234,7 @@ def test_round_trip_contents_match_the_reference(out_dir, ns, reference_ns, case
 
 
 @rule(FAMILY, level='quirk', source='chainer/serializers/npz.py:NpzDeserializer.__call__@v7.8.1')
+@example(case=snapshot_scenarios.RESHAPED_LAST_VALUE_EXAMPLE)
 @given(case=snapshot_scenarios.bad_inputs(kinds=('drop', 'reshape', 'retype')))
 def test_damaged_snapshot_loads_match_the_reference(out_dir, ns, reference_ns, case):
     """A snapshot with a key dropped, or a value of the wrong shape or dtype

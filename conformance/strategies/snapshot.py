@@ -429,6 +429,9 @@ def _bad_example(damage):
 TRUNCATED_EXAMPLE = _bad_example(Damage('truncate', fraction=0.5))
 LAST_KEY_MISSING_EXAMPLE = _bad_example(Damage('drop', pick=0))
 PICKLE_EXAMPLE = _bad_example(Damage('pickle', pick=0))
+# A shift's saved ``_last_value`` (key 5 in sorted order) reshaped to two
+# elements: a load that cannot make a number of it (found by seed 11).
+RESHAPED_LAST_VALUE_EXAMPLE = _bad_example(Damage('reshape', pick=5))
 
 
 # A manual schedule past its last point at the first call after a keyless

@@ -12,6 +12,21 @@ from reference import serializer as serializer_module
 from reference.training import extension
 
 
+def _scalar_of(serializer, key, array, as_saved):
+    """The number a None target loads from ``array``; an array of another
+    size fails with the error type Chainer gives, naming the key.
+
+    Chainer calls ``.item()`` on what a fresh shift's ``None`` loads
+    (``ValueError``), and converts into the ``float`` an initialized shift
+    holds (``TypeError``) (chainer/training/extensions/_shift.py@v7.8.1).
+    """
+    if array.size == 1:
+        return array.item()
+    error = TypeError if as_saved else ValueError
+    raise error(f'cannot load {getattr(serializer, "path", "") + key!r}: an array of shape '
+                f'{array.shape} is not a number (only size-1 arrays are)')
+
+
 class OptimizerShift(extension.Extension):
     """Base of the shifts: optimizer lookup, ``initialize`` and (re)loading.
 
@@ -53,7 +68,7 @@ class OptimizerShift(extension.Extension):
             value = serializer(key, target)
             if isinstance(value, numpy.ndarray):
                 # A None target receives the raw 0-d array.
-                value = value.item()
+                value = _scalar_of(serializer, key, value, as_saved)
             if as_saved and not isinstance(value, (int, float, type(None))):
                 raise TypeError(f'extension state {key!r} must be a number or None, '
                                 f'not {type(value).__name__}')
