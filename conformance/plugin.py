@@ -17,7 +17,7 @@ import pytest
 from hypothesis.errors import DidNotReproduce, InvalidArgument
 
 from conformance import (capabilities, devices, expectations, loader, profiles, report, repro,
-                         script_checks)
+                         script_checks, spec)
 from conformance.namespace import Namespace
 
 pytest_plugins = ['conformance.user_extension']
@@ -258,10 +258,11 @@ def pytest_collection_modifyitems(config, items):
         if getattr(getattr(item, 'obj', None), 'is_hypothesis_test', False):
             profiles.apply(item.obj, run.settings, run.seed)
         for div in item.iter_markers('diverges'):
-            if div.kwargs['impl'] == impl.name:
+            if spec.divergence_applies(div, impl.name):
+                where = f" (NumPy {div.kwargs['numpy']})" if div.kwargs.get('numpy') else ''
                 item.add_marker(pytest.mark.xfail(
                     strict=True, raises=AssertionError,
-                    reason=f"{impl.name} diverges: {div.kwargs['reason']} "
+                    reason=f"{impl.name}{where} diverges: {div.kwargs['reason']} "
                            f"[{div.kwargs['source']}]"))
         why = caps.why_not_run(mark.kwargs['family'], device)
         if why is not None:

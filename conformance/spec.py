@@ -38,5 +38,18 @@ def rule(family, *, source, level='must'):
     return pytest.mark.conformance(family=family, level=level, source=source)
 
 
-def diverges(impl, *, reason, source):
-    return pytest.mark.diverges(impl=impl, reason=reason, source=source)
+def diverges(impl, *, reason, source, numpy=None):
+    """A known divergence of implementation ``impl`` (a strict expected
+    failure there); ``numpy``, a version specifier such as ``'>=2'``,
+    limits it to the NumPy versions where it shows."""
+    return pytest.mark.diverges(impl=impl, reason=reason, source=source, numpy=numpy)
+
+
+def divergence_applies(mark, impl_name):
+    """Whether a ``diverges`` mark holds for ``impl_name`` under this NumPy."""
+    import numpy
+    from packaging.specifiers import SpecifierSet
+    if mark.kwargs['impl'] != impl_name:
+        return False
+    condition = mark.kwargs.get('numpy')
+    return condition is None or numpy.__version__ in SpecifierSet(condition)

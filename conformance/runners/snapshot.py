@@ -497,6 +497,23 @@ def hyper_differences(expected, actual):
             for o, n in sorted(set(e) | set(a)) if e.get((o, n)) != a.get((o, n))]
 
 
+def scalar_type_changes(full, resumed):
+    """``(iteration, owner, name, uninterrupted type, resumed type)`` of each
+    hyperparameter an update of the resumed run used with the uninterrupted
+    run's value but another type (a NumPy scalar against a Python float)."""
+    changes = []
+    for e, a in zip(full.events, resumed.events):
+        if e[0] != 'update' or a[0] != 'update' or e[1] != a[1]:
+            continue
+        theirs = {(o, n): v for o, n, v in a[2]}
+        for owner, name, value in e[2]:
+            other = theirs.get((owner, name))
+            if other is not None and other == value and type(other) is not type(value):
+                changes.append((e[1], owner, name, type(value).__name__,
+                                type(other).__name__))
+    return changes
+
+
 def explain_resume_difference(full, resumed, resumed_at):
     """Plain words for the first way a resumed run differs from the
     uninterrupted one, or ``None`` when the traces are equal."""

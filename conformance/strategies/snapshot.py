@@ -266,6 +266,15 @@ MULTISTEP_EXAMPLE = _h10('MultistepShift', {'gamma': 0.1, 'step_value': (2, 5), 
 WARMUP_EXAMPLE = _h10('WarmupShift', {'warmup_start': 0.0, 'warmup_iter': 2, 'init': 1.0})
 AUTOLOAD_EXAMPLE = _h10('ExponentialShift', {'rate': 0.5}, mode='autoload')
 
+# A StepShift (numpy.float64 values) resumed after its first call, on float32
+# parameters: under NumPy 2 the type of the restored value changes the bits.
+SCALAR_TYPE_EXAMPLES = tuple(
+    TrainingScenario(n=5, batch_size=2, W=(0.7, -0.3), b=(0.1, 0.2), optimizer=optimizer,
+                     shifts=(ShiftSpec('StepShift', 'lr', {'gamma': 0.7, 'step': 2}),),
+                     stop=5, snapshot_at=1)
+    for optimizer in (OptimizerSpec('SGD', {'lr': 0.3}),
+                      OptimizerSpec('NesterovAG', {'lr': 0.3, 'momentum': 0.9})))
+
 
 # --- single objects for round trips -------------------------------------------------
 

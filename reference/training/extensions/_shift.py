@@ -96,12 +96,22 @@ class LastValueShift(OptimizerShift):
     def _start(self, optimizer):
         # A loaded _last_value means a resume: restore what was set last.
         if self._last_value is not None:
-            self._set(optimizer, self._last_value)
+            self._set(optimizer, self._as_set(self._last_value))
         else:
             self._set(optimizer, self._first_value())
 
     def _first_value(self):
         raise NotImplementedError
+
+    def _as_set(self, value):
+        """A loaded ``_last_value`` with the type the schedule gave it.
+
+        A snapshot keeps only the number; where a schedule sets NumPy
+        scalars, the resumed run must too, since NumPy 2 computes
+        ``lr * grad`` in float64 with a ``numpy.float64`` and in the array's
+        dtype with a Python float (NEP 50).
+        """
+        return value
 
     def _set(self, optimizer, value):
         setattr(optimizer, self._attr, value)

@@ -31,7 +31,14 @@ class StepShift(_shift.ScaledInitShift):
 
     def __call__(self, trainer):
         self._t += 1
-        optimizer = self._get_optimizer(trainer)
-        value = self._init * self._gamma ** numpy.floor(self._t / self._step)
-        value = _shift.clamp_to_target(value, self._target, self._gamma > 1)
-        self._set(optimizer, value)
+        self._set(self._get_optimizer(trainer), self._value(self._t))
+
+    def _value(self, t):
+        value = self._init * self._gamma ** numpy.floor(t / self._step)
+        return _shift.clamp_to_target(value, self._target, self._gamma > 1)
+
+    def _as_set(self, value):
+        # Call _t set a numpy.float64 (or the target, when clamped).
+        if self._t > 0 and self._value(self._t) == value:
+            return self._value(self._t)
+        return value
