@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 PYTEST := $(PY) -m pytest
 
-.PHONY: conformance test test-own test-reference test-chainer test-blas test-numpy2 test-py3.12 test-py3.13 gpu-check-build gpu-check-dry fixtures venv clean
+.PHONY: conformance test test-own test-reference test-chainer test-blas test-numpy2 test-py3.12 test-py3.13 gpu-check-build gpu-check-dry sweep fixtures venv clean
 
 # Builds virtual environment $(1) with interpreter $(3) from requirements file $(2).
 define make_venv
@@ -97,6 +97,12 @@ gpu-check-dry: gpu-check-build
 	$(GPU_DRY)/bin/python -m pip install -q --disable-pip-version-check numpy==2.5.5
 	PYTHON=$(GPU_DRY)/bin/python OUT=$(GPU_DRY)/reports GPU_CHECK_ARGS=--max-examples=5 \
 	    scripts/gpu-check run cpu
+
+# The seed sweep (scripts/sweep.py): every lane, both implementations, each
+# seed of SEEDS; one line per non-pass.  Not part of `make test`.
+SEEDS ?= 1-20
+sweep: $(STAMP) $(NP2_VENV)/.installed .venv-py3.12/.installed .venv-py3.13/.installed
+	$(PY) scripts/sweep.py --seeds $(SEEDS) $(if $(LANES),--lanes $(LANES)) $(if $(IMPLS),--impls $(IMPLS))
 
 test: test-own test-reference test-chainer test-blas test-numpy2 test-py3.12 test-py3.13 gpu-check-dry
 

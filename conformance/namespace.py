@@ -14,6 +14,39 @@ class ImplementationLacks(Exception):
         self.name = name
 
 
+# Chainer's subpackages: under these names the suite expects a module (or
+# any object holding names), never a number or a string.
+SUBPACKAGES = frozenset({
+    'training', 'training.triggers', 'training.extensions', 'training.updaters',
+    'optimizers', 'optimizer_hooks', 'serializers', 'iterators', 'functions', 'links',
+    'backend', 'dataset', 'reporter', 'initializers', 'cuda'})
+
+# The names nearly every property needs: an implementation lacking most of
+# them is stopped with one summary instead of failing property by property.
+CORE_NAMES = (
+    'training.Trainer', 'training.Extension', 'training.make_extension',
+    'training.updaters.StandardUpdater', 'training.triggers.IntervalTrigger',
+    'training.extensions.ExponentialShift', 'iterators.SerialIterator', 'optimizers.SGD',
+    'optimizers.Adam', 'serializers.save_npz', 'serializers.load_npz', 'Link', 'Chain',
+    'Parameter', 'Variable', 'functions.sum')
+
+
+def lacking(ns, names=CORE_NAMES):
+    """``{name: why}`` for the ``names`` that ``ns`` cannot resolve; ``why``
+    is the outermost missing name (``training`` for all of ``training.*``)."""
+    missing = {}
+    for name in names:
+        value = ns
+        try:
+            for part in name.split('.'):
+                value = getattr(value, part)
+        except ImplementationLacks as e:
+            missing[name] = str(e).removeprefix('implementation lacks ')
+        except Exception as e:      # a broken module: importing a name fails
+            missing[name] = f'{name} ({type(e).__name__}: {e})'
+    return missing
+
+
 # Attributes hypothesis looks up on a test's arguments; not Chainer names.
 _HYPOTHESIS_PROBES = ('execute_example', 'setup_example', 'teardown_example')
 
@@ -36,6 +69,12 @@ class Namespace:
         except AttributeError:
             raise ImplementationLacks(path) from None
         if isinstance(value, (types.ModuleType, types.SimpleNamespace)):
+            return Namespace(value, path + '.')
+        if path in SUBPACKAGES:
+            if value is None or isinstance(value, (bool, int, float, str, bytes)):
+                raise ImplementationLacks(
+                    f'{path} (a module of names; found the {type(value).__name__} '
+                    f'{value!r})')
             return Namespace(value, path + '.')
         return value
 

@@ -18,7 +18,7 @@ from hypothesis.errors import DidNotReproduce, InvalidArgument
 
 from conformance import (capabilities, devices, expectations, loader, profiles, report, repro,
                          script_checks, spec)
-from conformance.namespace import Namespace
+from conformance.namespace import CORE_NAMES, Namespace, lacking
 
 pytest_plugins = ['conformance.user_extension']
 
@@ -159,8 +159,11 @@ def _runs_the_suite(config):
 
 
 def _load(config):
+    spec = config.getoption('impl')
+    if spec is not None and not spec.strip():
+        raise pytest.UsageError(f'--impl is empty; give {loader.ACCEPTED_FORMS}')
     try:
-        impl = loader.load_implementation(config.getoption('impl') or 'reference',
+        impl = loader.load_implementation(spec or 'reference',
                                           search_dir=config.invocation_params.dir)
         config.stash[_CAPS_KEY] = capabilities.Capabilities.of(impl.module)
     except loader.ImplementationError as e:
@@ -251,6 +254,7 @@ def pytest_collection_modifyitems(config, items):
     if not marked and not run.entries:
         return
     impl = implementation(config)
+    _stop_if_most_of_the_api_is_missing(impl)
     caps, device = config.stash[_CAPS_KEY], config.stash[_DEVICE_KEY]
     for item in marked:
         mark = item.get_closest_marker('conformance')
@@ -270,6 +274,18 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.skip(reason=f'unsupported: {why}'))
     if run.entries:
         _apply_expectations(config, items, impl, device)
+
+
+def _stop_if_most_of_the_api_is_missing(impl):
+    """One summary and exit status 1 for a namespace lacking most core names."""
+    missing = lacking(Namespace(impl.module))
+    if len(missing) * 2 > len(CORE_NAMES):
+        pytest.exit(
+            f'--impl={impl.spec}: {impl.describe()} lacks {len(missing)} of the '
+            f'{len(CORE_NAMES)} names nearly every property needs, so the suite stops '
+            'here instead of failing every property:\n  '
+            + '\n  '.join(dict.fromkeys(missing.values())),
+            returncode=pytest.ExitCode.TESTS_FAILED)
 
 
 def _apply_expectations(config, items, impl, device):
