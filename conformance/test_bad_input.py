@@ -110,6 +110,7 @@ def test_damaged_snapshot_fails_to_load(out_dir, ns, case):
           source=CALL)
 @example(case=scenarios.TRUNCATED_EXAMPLE)
 @example(case=scenarios.RESHAPED_LAST_VALUE_EXAMPLE)
+@example(case=scenarios.RETYPED_LAST_VALUE_EXAMPLE)
 @given(case=scenarios.bad_inputs(kinds=REFUSED + ('drop', 'pickle', 'text')))
 def test_failed_load_names_the_key_or_the_file(out_dir, ns, case):
     """When loading a damaged snapshot fails, the error message names the key

@@ -204,9 +204,10 @@ def test_hyperparameter_readings_match_the_reference(out_dir, ns, reference_ns, 
 @given(case=st.one_of(
     st.tuples(st.just(False), snapshot_scenarios.training_scenarios(
         kinds=snapshot_scenarios.SHIFT_KINDS)),
-    # Only the shifts whose resume Chainer gets right (see the module docstring).
+    # Only the shifts whose resume Chainer gets right, type included (see the
+    # module docstring and snapshot_scenarios.TYPED_RESUME_KINDS).
     st.tuples(st.just(True), snapshot_scenarios.training_scenarios(
-        kinds=snapshot_scenarios.EXACT_RESUME_KINDS))))
+        kinds=snapshot_scenarios.TYPED_RESUME_KINDS))))
 def test_training_runs_and_snapshots_match_the_reference(out_dir, ns, reference_ns, case):
     """A trainer with shifts and recording extensions, trained to N
     uninterrupted or resumed from a snapshot at k: the hyperparameters of

@@ -99,3 +99,69 @@ def test_same_seed_reproduces_the_same_examples(pytester):
         pytester.runpytest_subprocess('--hypothesis-seed=77', '--hypothesis-profile=dev')
         runs.append(draws.read_text())
     assert runs[0] == runs[1] and runs[0]
+
+
+def test_unknown_profile_is_a_usage_error(pytester):
+    result = pytester.runpytest('--hypothesis-profile=no_such_profile')
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines(['*--hypothesis-profile=no_such_profile: no such profile; '
+                                 'the suite has ci, dev, thorough, meta*'])
+
+
+def test_empty_impl_is_a_usage_error(pytester):
+    result = pytester.runpytest('--impl=')
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines(["*--impl is empty; give 'reference', 'chainer'*"])
+
+
+def test_a_namespace_lacking_most_names_stops_with_one_summary(pytester):
+    from tests.meta.suite_runner import CONFORMANCE
+    path = pytester.makepyfile(int_training='training = 3\n')
+    result = pytester.runpytest_subprocess(str(CONFORMANCE / 'test_names.py'),
+                                           f'--impl={path}')
+    assert result.ret == pytest.ExitCode.TESTS_FAILED
+    output = result.stdout.str() + result.stderr.str()
+    assert 'lacks 16 of the 16 names nearly every property needs' in output, output
+    assert 'training (a module of names; found the int 3)' in output, output
+    assert 'passed' not in output and 'Traceback' not in output, output
+
+
+USER_TESTS = '''
+import hypothesis
+from hypothesis import given, strategies as st
+
+SEEN = hypothesis.settings.default
+
+
+@given(st.integers())
+def test_users_property(x):
+    with open("calls.txt", "a") as f:
+        f.write("x\\n")
+
+
+def test_record_settings():
+    with open("settings.txt", "w") as f:
+        f.write(repr((SEEN.max_examples, SEEN.deadline, SEEN.derandomize,
+                      type(SEEN.database).__name__)))
+'''
+
+
+@pytest.mark.parametrize('ci', ['', '1'])
+def test_a_users_own_hypothesis_tests_keep_their_settings(pytester, monkeypatch, ci):
+    """The suite's profiles, seed, deadline and database apply to its own
+    properties only: a user's hypothesis tests collected in the same session
+    run exactly as they do without the plugin (CI set or not)."""
+    from tests.meta.suite_runner import CONFORMANCE
+    monkeypatch.setenv('CI', ci)
+    pytester.makepyfile(test_users=USER_TESTS)
+    seen = []
+    for plugin in ([], ['-p', 'no:chainer_conformance']):
+        for name in ('calls.txt', 'settings.txt'):
+            (pytester.path / name).unlink(missing_ok=True)
+        suite = [] if plugin else [str(CONFORMANCE / 'test_names.py'), '--impl=reference']
+        result = pytester.runpytest_subprocess('test_users.py', *suite, *plugin)
+        assert result.ret == 0, result.stdout.str()[-3000:]
+        seen.append(((pytester.path / 'settings.txt').read_text(),
+                     len((pytester.path / 'calls.txt').read_text().split())))
+    with_suite, without = seen
+    assert with_suite == without, f'with the suite {with_suite}, without it {without}'

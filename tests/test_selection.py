@@ -51,6 +51,9 @@ def test_a_broken_entry_point_is_a_usage_error(pytester):
 COUNTED = '''
 from hypothesis import given, strategies as st
 
+from conformance.spec import rule
+
+@rule('names', source='chainer/training/trainer.py:Trainer.extend@v7.8.1')
 @given(st.integers(0, 10**9))
 def test_counted(x):
     with open('draws.txt', 'a') as f:

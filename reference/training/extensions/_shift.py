@@ -23,8 +23,14 @@ def _scalar_of(serializer, key, array, as_saved):
     if array.size == 1:
         return array.item()
     error = TypeError if as_saved else ValueError
-    raise error(f'cannot load {getattr(serializer, "path", "") + key!r}: an array of shape '
+    raise error(f'cannot load {_full_key(serializer, key)!r}: an array of shape '
                 f'{array.shape} is not a number (only size-1 arrays are)')
+
+
+def _full_key(serializer, key):
+    """The key as the file has it: the serializer's path (NpzDeserializer
+    and DictionarySerializer have one) and the extension's own key."""
+    return getattr(serializer, 'path', '') + key
 
 
 class OptimizerShift(extension.Extension):
@@ -70,8 +76,8 @@ class OptimizerShift(extension.Extension):
                 # A None target receives the raw 0-d array.
                 value = _scalar_of(serializer, key, value, as_saved)
             if as_saved and not isinstance(value, (int, float, type(None))):
-                raise TypeError(f'extension state {key!r} must be a number or None, '
-                                f'not {type(value).__name__}')
+                raise TypeError(f'extension state {_full_key(serializer, key)!r} must be a '
+                                f'number or None, not {type(value).__name__}')
             setattr(self, key, value)
         if reload:
             # Note: Chainer applies loaded state only in initialize, and
