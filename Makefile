@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 PYTEST := $(PY) -m pytest
 
-.PHONY: conformance test test-own test-reference test-chainer test-blas test-numpy2 test-py3.12 test-py3.13 gpu-check-build gpu-check-dry sweep fixtures venv clean
+.PHONY: conformance test test-own test-reference test-chainer test-blas test-numpy2 test-py3.12 test-py3.13 gpu-check-build gpu-check-dry sweep dist fixtures venv clean
 
 # Builds virtual environment $(1) with interpreter $(3) from requirements file $(2).
 define make_venv
@@ -105,6 +105,12 @@ sweep: $(STAMP) $(NP2_VENV)/.installed .venv-py3.12/.installed .venv-py3.13/.ins
 	$(PY) scripts/sweep.py --seeds $(SEEDS) $(if $(LANES),--lanes $(LANES)) $(if $(IMPLS),--impls $(IMPLS))
 
 test: test-own test-reference test-chainer test-blas test-numpy2 test-py3.12 test-py3.13 gpu-check-dry
+
+# The suite's wheel (docs/implementers.md: the install path).
+dist: $(STAMP)
+	rm -rf dist
+	$(PY) -m pip wheel -q --disable-pip-version-check --no-deps --no-build-isolation -w dist .
+	@ls dist
 
 clean:
 	rm -rf $(VENV) $(NP2_VENV) .venv-py3.12 .venv-py3.13 $(GPU_DRY) .gpu-check

@@ -29,6 +29,8 @@ _SEED_KEY = pytest.StashKey()
 _RUN_KEY = pytest.StashKey()
 
 SUITE_DIR = pathlib.Path(__file__).resolve().parent
+# --expectations=chainer-7.8.1: Chainer's @diverges marks hold for any namespace.
+CHAINER_PRESET = 'chainer-7.8.1'
 # What ``hypothesis.reproduce_failure`` sets on a test; read back to undo it,
 # since parametrizations of one property share the function.
 _REPLAY_ATTRIBUTE = '_hypothesis_internal_use_reproduce_failure'
@@ -43,6 +45,7 @@ class _Run:
     settings: object = None       # the suite's hypothesis.settings
     seed: object = None
     expectations_file: str = None
+    chainer_preset: bool = False  # --expectations=chainer-7.8.1
     entries: list = dataclasses.field(default_factory=list)
     problems: list = dataclasses.field(default_factory=list)
     meta: dict = dataclasses.field(default_factory=dict)          # property metadata
@@ -63,8 +66,10 @@ def pytest_addoption(parser):
         help='where parameters, gradients and states live: cpu, gpu (CuPy device 0) '
              'or gpu:N (default: cpu)')
     group.addoption(
-        '--expectations', default=None, metavar='PATH.toml',
-        help="the implementation's expected failures and skips (docs/implementers.md)")
+        '--expectations', action='append', default=[], metavar='PATH.toml',
+        help="the implementation's expected failures and skips (docs/implementers.md); "
+             f"'{CHAINER_PRESET}' declares Chainer 7.8.1's documented divergences "
+             '(for namespaces derived from Chainer); both may be given')
     group.addoption(
         '--strict-expectations', action='store_true',
         help='fail the run if an expectation matches nothing, an expected failure '
@@ -95,8 +100,14 @@ def pytest_configure(config):
         devices.use(config.stash[_DEVICE_KEY])
     except devices.DeviceError as e:
         raise pytest.UsageError(str(e)) from None
-    path = config.getoption('expectations')
-    if path is not None:
+    for path in config.getoption('expectations'):
+        if path == CHAINER_PRESET:
+            run.chainer_preset = True
+            continue
+        if run.expectations_file is not None:
+            raise pytest.UsageError(f'--expectations={path}: one expectations file per run '
+                                    f'(already {run.expectations_file}); the preset '
+                                    f'{CHAINER_PRESET} can be given beside it')
         run.expectations_file = os.path.abspath(path)
         try:
             run.entries = expectations.load(path)
@@ -194,23 +205,30 @@ def _profile_text(config):
     return shown, option
 
 
+def _run_line(config):
+    """Device, profile and seed, with the options that reproduce the run."""
+    impl, (shown, option) = config.stash[_IMPL_KEY], _profile_text(config)
+    seed = config.stash[_SEED_KEY]
+    return (f'device {config.stash[_DEVICE_KEY]}, {shown}, seed {seed} '
+            f'(reproduce with --impl={impl.spec} {option} --hypothesis-seed={seed})')
+
+
 def pytest_report_header(config):
     if _IMPL_KEY not in config.stash:
         return None
     impl, run = config.stash[_IMPL_KEY], config.stash[_RUN_KEY]
     shown, option = _profile_text(config)
-    lines = [
-        f'conformance: implementation {impl.describe()}',
-        f'conformance: device {config.stash[_DEVICE_KEY]}, {shown}, '
-        f'seed {config.stash[_SEED_KEY]} (reproduce with --impl={impl.spec} '
-        f'{option} --hypothesis-seed={config.stash[_SEED_KEY]})',
-    ]
+    lines = [f'conformance: implementation {impl.describe()}',
+             f'conformance: {_run_line(config)}']
     if impl.name == 'chainer':
         lines.append('conformance: chainer shims applied: '
                      + ('; '.join(impl.shims) if impl.shims else 'none'))
     declared = config.stash[_CAPS_KEY].describe()
     if declared:
         lines.append(f'conformance: declared unsupported: {declared}')
+    if run.chainer_preset:
+        lines.append(f"conformance: expectations {CHAINER_PRESET}: Chainer 7.8.1's documented "
+                     'divergences are expected failures')
     if run.expectations_file:
         lines.append(f'conformance: expectations {run.expectations_file} '
                      f'({len(run.entries)} entries'
@@ -261,12 +279,17 @@ def pytest_collection_modifyitems(config, items):
         if getattr(getattr(item, 'obj', None), 'is_hypothesis_test', False):
             profiles.apply(item.obj, run.settings, run.seed)
         for div in item.iter_markers('diverges'):
-            if spec.divergence_applies(div, impl.name):
+            own = spec.divergence_applies(div, impl.name)
+            if own or run.chainer_preset and spec.divergence_applies(div, 'chainer'):
+                # The preset declares what Chainer does; a derived namespace
+                # that fixed a divergence passes (an xpass), it does not fail.
+                name = div.kwargs['impl'] if own else f'{CHAINER_PRESET} (preset)'
                 where = f" (NumPy {div.kwargs['numpy']})" if div.kwargs.get('numpy') else ''
                 item.add_marker(pytest.mark.xfail(
-                    strict=True, raises=AssertionError,
-                    reason=f"{impl.name}{where} diverges: {div.kwargs['reason']} "
+                    strict=own, raises=AssertionError,
+                    reason=f"{name}{where} diverges: {div.kwargs['reason']} "
                            f"[{div.kwargs['source']}]"))
+                break
         why = caps.why_not_run(mark.kwargs['family'], device)
         if why is not None:
             run.unsupported[item.nodeid] = why
@@ -551,5 +574,7 @@ def pytest_terminal_summary(terminalreporter, config):
                       ' --strict-expectations):', yellow=not strict, red=strict)
         for problem in run.problems:
             tr.write_line(f'  {problem}')
+    if config.get_verbosity() < 0:      # -q hides the header, and the seed with it
+        tr.write_line(_run_line(config))
     for path in run.written:
         tr.write_line(f'conformance report written to {path}')

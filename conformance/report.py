@@ -173,7 +173,10 @@ def validate(instance, schema=None, path='$'):
 def read(path):
     """A report from ``path``; ``ValueError`` naming the file if it is not one."""
     with open(path, encoding='utf-8') as f:
-        report = json.load(f)
+        try:
+            report = json.load(f)
+        except ValueError as e:     # JSONDecodeError, UnicodeDecodeError
+            raise ValueError(f'{path} is not a JSON report: {e}') from None
     errors = validate(report)
     if errors:
         raise ValueError(f'{path} is not a {FORMAT} report:\n  ' + '\n  '.join(errors[:10]))

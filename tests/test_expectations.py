@@ -220,3 +220,32 @@ def test_entry_toml_round_trips(tmp_path):
     assert expectations.load(path) == [expectations.Expectation(
         't.py::test_x[a "b"]', 'xfail', 'why\nnot', replay=('6.0', 'AB=='))]
 
+
+
+WRAPPED_CHAINER = '''
+"""A namespace that forwards every name to Chainer: a Chainer-derived package."""
+from conformance.chainer_compat import import_chainer
+_chainer = import_chainer()
+__version__ = '1.0'
+
+
+def __getattr__(name):
+    return getattr(_chainer, name)
+'''
+
+
+def test_the_chainer_preset_expects_chainers_divergences_for_any_namespace(pytester):
+    """``--expectations=chainer-7.8.1``: a namespace derived from Chainer gets
+    Chainer's documented divergences as expected failures, not failures."""
+    from tests.meta.suite_runner import CONFORMANCE
+    path = pytester.makepyfile(wrapped=WRAPPED_CHAINER)
+    resume = str(CONFORMANCE / 'test_resume.py')
+    plain = pytester.runpytest_subprocess(resume, f'--impl={path}')
+    preset = pytester.runpytest_subprocess(resume, f'--impl={path}',
+                                           '--expectations=chainer-7.8.1')
+    failed = plain.parseoutcomes().get('failed', 0)
+    assert failed >= 3, plain.stdout.str()[-2000:]
+    outcomes = preset.parseoutcomes()
+    assert preset.ret == 0 and outcomes.get('xfailed') == failed, preset.stdout.str()[-2000:]
+    preset.stdout.fnmatch_lines(["conformance: expectations chainer-7.8.1: Chainer 7.8.1's "
+                                 'documented divergences are expected failures'])
