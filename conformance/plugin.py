@@ -476,7 +476,8 @@ def _attach_repro(item, rep, error, record):
             module = impl.file if impl.resolved_as == 'file' else impl.module.__name__
             text, why = script_checks.public_script(
                 item, ns, blob, error, property_id=target, module=module,
-                describe=impl.describe(), suite_version=_suite_version())
+                describe=impl.describe(), suite_version=_suite_version(),
+                where=str(config.invocation_params.dir))
         except (Exception, pytest.fail.Exception, pytest.skip.Exception) as e:
             # Never lose the report over a script; pytest.raises and friends
             # inside a replayed property raise pytest's own outcomes.
@@ -485,8 +486,10 @@ def _attach_repro(item, rep, error, record):
         text = repro.script(
             target, impl=impl.file if impl.resolved_as == 'file' else impl.spec,
             describe=impl.describe(), options=options, blob=blob,
-            suite_version=_suite_version())
+            suite_version=_suite_version(), search_dir=str(config.invocation_params.dir))
     record['repro'] = text
+    if why is not None and why.startswith(('recording failed', 'recorded replay failed')):
+        why = 'the example could not be replayed through the public API alone'
     note = '' if why is None else f'# (replays through the suite: {why})\n'
     section = note + text
     directory = config.getoption('repro_dir')

@@ -13,6 +13,7 @@ instead; this one is the fallback.
 """
 import os
 import re
+import sys
 
 import pytest
 from hypothesis import reproduce_failure
@@ -35,7 +36,7 @@ def file_name(property_id):
     return 'repro_' + re.sub(r'\W+', '_', test).strip('_') + '.py'
 
 
-def script(property_id, *, impl, describe, options, blob, suite_version):
+def script(property_id, *, impl, describe, options, blob, suite_version, search_dir=None):
     """The text of a script that replays ``property_id`` on ``impl``."""
     name = file_name(property_id)
     how = 'replays the failing example' if blob else 'reruns the property with the same seed'
@@ -56,13 +57,19 @@ sys.exit(repro.replay(
     impl=sys.argv[1] if len(sys.argv) > 1 else {impl!r},
     options={list(options)!r},
     blob={blob!r},
+    search_dir={search_dir!r},
 ))
 '''
 
 
-def replay(property_id, *, impl, options=(), blob=None):
+def replay(property_id, *, impl, options=(), blob=None, search_dir=None):
     """Run ``property_id`` on ``impl``, replaying ``blob`` as its only example;
-    returns pytest's exit code (0: the example passes there)."""
+    returns pytest's exit code (0: the example passes there).
+
+    A module name is also looked up in ``search_dir``, the directory the
+    failing run started from, so the script runs from any directory."""
+    if search_dir is not None and os.path.isdir(search_dir) and search_dir not in sys.path:
+        sys.path.append(search_dir)
     implementation = loader.load_implementation(impl, search_dir=os.getcwd())
     print(f'conformance: replaying {property_id} on {implementation.describe()}')
     file, _, test = property_id.partition('::')

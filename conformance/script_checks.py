@@ -48,9 +48,12 @@ def check_same(actual, expected, what):
 '''}
 
 
-def load(name):
-    """The implementation: an importable module name or a file path."""
+def load(name, where=None):
+    """The implementation: an importable module name (also looked up in
+    ``where``, the directory the failing run started from) or a file path."""
     if not name.endswith('.py'):
+        if where is not None and where not in sys.path:
+            sys.path.append(where)
         return importlib.import_module(name)
     spec = importlib.util.spec_from_file_location(pathlib.Path(name).stem, name)
     module = sys.modules[spec.name] = importlib.util.module_from_spec(spec)
@@ -149,7 +152,8 @@ CHECKERS = {
 }
 
 
-def public_script(item, ns, blob, error, *, property_id, module, describe, suite_version):
+def public_script(item, ns, blob, error, *, property_id, module, describe, suite_version,
+                  where=None):
     """``(script text, None)``, or ``(None, why not)`` where the example
     cannot be written over the public API."""
     recorder, why = script.record(item, ns, blob, error)
@@ -180,7 +184,7 @@ import sys
 
 import numpy
 {inspect.getsource(load)}
-ns = load(sys.argv[1] if len(sys.argv) > 1 else {module!r})
+ns = load(sys.argv[1] if len(sys.argv) > 1 else {module!r}, {where!r})
 {helpers}
 
 {body}
