@@ -128,3 +128,64 @@ def entry_toml(property_id, reason, replay=None):
         lines.append(f'replay = {{ hypothesis = {json.dumps(replay[0])}, '
                      f'blob = {json.dumps(replay[1])} }}')
     return '\n'.join(lines) + '\n'
+
+
+def update(report, text=''):
+    """``(new text, added ids, passing ids)``: the expectations file ``text``
+    with an expected-failure entry appended for each property that failed in
+    ``report`` (a JSON run report) and has none yet, its reason a TODO with
+    the failure's first line, its replay the counterexample the run found.
+    Entries of properties that passed are listed (``passing``), not removed."""
+    tables = tomllib.loads(text) if text.strip() else {}
+    outcomes = {p['id']: p for p in report['properties']}
+    added = []
+    for property_id, record in outcomes.items():
+        if record['outcome'] != 'failed' or property_id in tables:
+            continue
+        first = (record['message'] or '').strip().splitlines()[:1]
+        replay = record['counterexample']
+        text += ('\n' if text and not text.endswith('\n\n') else '') + entry_toml(
+            property_id, f'TODO: why ({first[0][:150] if first else "failed"})',
+            None if replay is None else (replay['hypothesis'], replay['blob']))
+        added.append(property_id)
+    passing = [i for i in tables if outcomes.get(i, {}).get('outcome') == 'passed']
+    return text, added, passing
+
+
+def main(argv=None):
+    import argparse
+    import os
+
+    from conformance import report as reports
+    parser = argparse.ArgumentParser(prog='python -m conformance.expectations')
+    commands = parser.add_subparsers(dest='command', required=True)
+    command = commands.add_parser(
+        'update', help="add an expected failure for each of a run's failures")
+    command.add_argument('report', metavar='REPORT.json', help='a report written by --report')
+    command.add_argument('-o', '--output', default='conformance-expectations.toml',
+                         metavar='FILE', help='the expectations file to create or update '
+                                              '(default: %(default)s)')
+    args = parser.parse_args(argv)
+    try:
+        run = reports.read(args.report)
+    except (OSError, ValueError) as e:
+        parser.exit(2, f'error: {e}\n')
+    text = ''
+    if os.path.exists(args.output):
+        with open(args.output, encoding='utf-8') as f:
+            text = f.read()
+        try:
+            tomllib.loads(text)
+        except tomllib.TOMLDecodeError as e:
+            parser.exit(2, f'error: {args.output} is not valid TOML: {e}\n')
+    text, added, passing = update(run, text)
+    with open(args.output, 'w', encoding='utf-8') as f:
+        f.write(text)
+    print(f'{args.output}: {len(added)} expected failures added (edit their TODO reasons)')
+    for property_id in passing:
+        print(f'  passes now, remove its entry: {property_id}')
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())

@@ -4,6 +4,8 @@ the deterministic replay of a stored counterexample."""
 import json
 
 import hypothesis
+import tomllib
+
 import pytest
 import reference  # NOQA: imported once here, not by each in-process pytester run
 
@@ -249,3 +251,37 @@ def test_the_chainer_preset_expects_chainers_divergences_for_any_namespace(pytes
     assert preset.ret == 0 and outcomes.get('xfailed') == failed, preset.stdout.str()[-2000:]
     preset.stdout.fnmatch_lines(["conformance: expectations chainer-7.8.1: Chainer 7.8.1's "
                                  'documented divergences are expected failures'])
+
+
+def _report(*properties):
+    return {'properties': [dict(id=i, outcome=o, message=m, counterexample=c)
+                           for i, o, m, c in properties]}
+
+
+def test_update_adds_an_entry_per_new_failure_and_lists_entries_that_pass():
+    existing = expectations.entry_toml('test_a.py::test_kept', 'known')
+    existing += '\n' + expectations.entry_toml('test_a.py::test_fixed', 'was broken')
+    report = _report(
+        ('test_a.py::test_kept', 'failed', 'still broken', None),
+        ('test_a.py::test_fixed', 'passed', None, None),
+        ('test_a.py::test_new', 'failed', 'AssertionError: lr is 0.1\nmore',
+         {'hypothesis': '6.170.15', 'blob': 'AAEC'}),
+        ('test_a.py::test_fine', 'passed', None, None))
+    text, added, passing = expectations.update(report, existing)
+    assert added == ['test_a.py::test_new'] and passing == ['test_a.py::test_fixed']
+    assert text.startswith(existing)
+    tables = tomllib.loads(text)
+    assert tables['test_a.py::test_new'] == {
+        'status': 'xfail', 'reason': 'TODO: why (AssertionError: lr is 0.1)',
+        'replay': {'hypothesis': '6.170.15', 'blob': 'AAEC'}}
+    assert tables['test_a.py::test_kept']['reason'] == 'known'
+
+
+def test_update_command_names_a_report_that_is_not_json(tmp_path, capsys):
+    report = tmp_path / 'report.json'
+    report.write_text('not json')
+    with pytest.raises(SystemExit) as stopped:
+        expectations.main(['update', str(report), '-o', str(tmp_path / 'expect.toml')])
+    assert stopped.value.code == 2
+    assert f'{report} is not a JSON report' in capsys.readouterr().err
+    assert not (tmp_path / 'expect.toml').exists()
