@@ -8,6 +8,7 @@ A namespace module may set::
             'names': ['optimizers.NesterovAG'],     # public names (and what is under them)
             'devices': ['gpu'],                     # --device kinds
         },
+        'version': '1.2.0',    # optional: the namespace's own version for the reports
     }
 
 A property in a declared family, or run on a declared device, is reported
@@ -39,9 +40,10 @@ class Capabilities:
     def of(cls, module):
         """The declaration on ``module`` (nothing declared: everything claimed)."""
         declared = getattr(module, '__conformance__', None) or {}
-        if not isinstance(declared, dict) or set(declared) - {'unsupported'}:
+        if not isinstance(declared, dict) or set(declared) - {'unsupported', 'version'}:
             raise CapabilityError(
-                f'__conformance__ must be a dict with the key "unsupported", got {declared!r}')
+                f'__conformance__ must be a dict with the keys "unsupported" and "version" '
+                f'(both optional), got {declared!r}')
         unsupported = declared.get('unsupported', {})
         unknown = set(unsupported) - set(_KINDS)
         if unknown:

@@ -56,6 +56,17 @@ def _registered(name):
     return next((ep for ep in found if ep.name == name), None)
 
 
+def _own_version(module):
+    """The namespace's own version: its ``__version__`` or the one its
+    ``__conformance__`` declares, never one a module-level ``__getattr__``
+    forwards from the package it wraps."""
+    own = vars(module) if hasattr(module, '__dict__') else {}
+    declared = own.get('__conformance__')
+    if isinstance(declared, dict) and 'version' in declared:
+        return declared['version']
+    return own.get('__version__', 'unknown')
+
+
 def load_implementation(spec, search_dir=None):
     """Import the namespace named by ``spec``; raise ImplementationError if it cannot.
 
@@ -101,7 +112,7 @@ def load_implementation(spec, search_dir=None):
         raise ImplementationError(
             f'--impl={spec}: the module does not import: {type(e).__name__}: {e}. '
             f'Accepted forms: {ACCEPTED_FORMS}.') from e
-    version = str(getattr(module, '__version__', 'unknown'))
+    version = str(_own_version(module))
     file = getattr(module, '__file__', None) or '<no file>'
     return Implementation(spec=spec, name=name, module=module, version=version,
                           file=file, shims=shims, resolved_as=resolved_as)

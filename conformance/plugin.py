@@ -276,6 +276,11 @@ def pytest_collection_modifyitems(config, items):
     for item in marked:
         mark = item.get_closest_marker('conformance')
         run.meta[item.nodeid] = dict(id=property_id(item), **mark.kwargs)
+        chainers = [d for d in item.iter_markers('diverges')
+                    if spec.divergence_applies(d, 'chainer')]
+        run.meta[item.nodeid]['chainer_diverges'] = (
+            f"{chainers[0].kwargs['reason']} [{chainers[0].kwargs['source']}]"
+            if chainers else None)
         if getattr(getattr(item, 'obj', None), 'is_hypothesis_test', False):
             profiles.apply(item.obj, run.settings, run.seed)
         for div in item.iter_markers('diverges'):
@@ -398,7 +403,7 @@ def pytest_runtest_makereport(item, call):
     record = run.records.setdefault(item.nodeid, dict(
         id=meta['id'], family=meta['family'], level=meta['level'], source=meta['source'],
         outcome=None, message=None, reason=None, duration=0.0, counterexample=None,
-        repro=None, repro_file=None))
+        repro=None, repro_file=None, chainer_diverges=meta['chainer_diverges']))
     record['duration'] += rep.duration
     outcome, reason = _outcome(rep, run)
     # The call decides; setup and teardown only when they go wrong.

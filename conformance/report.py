@@ -8,6 +8,7 @@ import argparse
 import collections
 import json
 import os
+import re
 import sys
 
 FORMAT = 'chainer-conformance-report/1'
@@ -28,7 +29,10 @@ def totals(report):
 
 
 def write(report, path):
-    """Write ``report`` as JSON or Markdown, chosen by the file extension."""
+    """Write ``report`` as JSON or Markdown, chosen by the file extension.
+
+    Beside a Markdown report, each failure's reproduction script is written
+    to ``<report name>-repro/`` and linked by a relative path."""
     directory = os.path.dirname(path)
     if directory:
         os.makedirs(directory, exist_ok=True)
@@ -37,7 +41,37 @@ def write(report, path):
             json.dump(report, f, indent=1)
             f.write('\n')
         else:
-            f.write(to_markdown(report))
+            f.write(to_markdown(report, _write_scripts(report, path)))
+
+
+def _write_scripts(report, path):
+    """``{property id: script path relative to the report}``."""
+    folder = os.path.splitext(os.path.basename(path))[0] + '-repro'
+    scripts = {}
+    for prop in report['properties']:
+        if prop['outcome'] == 'failed' and prop['repro']:
+            name = 'repro_' + ''.join(c if c.isalnum() else '_'
+                                      for c in prop['id'].split('::', 1)[-1]).strip('_') + '.py'
+            os.makedirs(os.path.join(os.path.dirname(path), folder), exist_ok=True)
+            with open(os.path.join(os.path.dirname(path), folder, name), 'w',
+                      encoding='utf-8') as f:
+                f.write(prop['repro'])
+            scripts[prop['id']] = f'{folder}/{name}'
+    return scripts
+
+
+def cause(prop):
+    """What a failure is grouped under: the missing name, or the first line
+    of its message with numbers, quoted text and addresses generalized."""
+    first = (prop['message'] or '').strip().splitlines()[:1]
+    text = first[0] if first else '(no message)'
+    lacks = re.search(r'implementation lacks (\S+)', prop['message'] or '')
+    if lacks:
+        return f'implementation lacks {lacks.group(1)}'
+    text = re.sub(r'0x[0-9a-fA-F]+', '0x…', text)
+    text = re.sub(r"'[^']*'|\"[^\"]*\"", "'…'", text)
+    text = re.sub(r'[-+]?\d+(\.\d+)?(e[-+]?\d+)?', 'N', text)
+    return text[:160]
 
 
 def label(report):
@@ -58,26 +92,43 @@ def _table(header, rows):
     return '\n'.join(lines)
 
 
-def to_markdown(report):
-    """One run: the matrix, then failures (with their scripts), expected
-    failures, unsupported and skipped properties, expectation problems."""
+def to_markdown(report, scripts=None):
+    """One run: the matrix by family and by level, then the failures grouped
+    by cause (each marked when Chainer 7.8.1 is documented to fail it too,
+    with its script's relative path from ``scripts``), expected failures,
+    unsupported and skipped properties, expectation problems."""
+    scripts = scripts or {}
+    levels = collections.defaultdict(lambda: dict.fromkeys(OUTCOMES, 0))
+    for prop in report['properties']:
+        levels[prop['level']][prop['outcome']] += 1
     parts = [f'# Chainer conformance: {label(report)}', '', _run_line(report), '',
              _table(('family',) + OUTCOMES,
                     [(family,) + tuple(row[o] for o in OUTCOMES)
                      for family, row in report['summary'].items()]
-                    + [('**total**',) + tuple(totals(report).values())]), '']
+                    + [('**total**',) + tuple(totals(report).values())]), '',
+             _table(('level',) + OUTCOMES,
+                    [(level,) + tuple(levels[level][o] for o in OUTCOMES)
+                     for level in ('must', 'quirk', 'hardening') if level in levels]), '']
     by_outcome = collections.defaultdict(list)
     for prop in report['properties']:
         by_outcome[prop['outcome']].append(prop)
     if by_outcome['failed']:
-        parts += ['## Failures', '']
+        groups = collections.defaultdict(list)
         for prop in by_outcome['failed']:
-            parts += [f"### `{prop['id']}`", '',
-                      f"{prop['family']}, {prop['level']}; source: {prop['source']}", '',
-                      '```', prop['message'] or '', '```', '']
-            if prop['repro']:
-                where = f" (written to `{prop['repro_file']}`)" if prop['repro_file'] else ''
-                parts += [f'Reproduce{where}:', '', '```python', prop['repro'].rstrip(), '```', '']
+            groups[cause(prop)].append(prop)
+        shared = sum(1 for p in by_outcome['failed'] if p.get('chainer_diverges'))
+        parts += [f"## Failures: {len(by_outcome['failed'])} properties, {len(groups)} causes"
+                  + (f', {shared} of them failed by Chainer 7.8.1 too' if shared else ''), '']
+        for text, props in sorted(groups.items(), key=lambda g: -len(g[1])):
+            parts += [f'### {len(props)} × `{text}`', '']
+            for prop in props:
+                also = (' — **Chainer 7.8.1 fails it too** (documented divergence)'
+                        if prop.get('chainer_diverges') else '')
+                script = scripts.get(prop['id']) or prop['repro_file']
+                where = f'; reproduce: [`{script}`]({script})' if script else ''
+                parts.append(f"- `{prop['id']}` ({prop['family']}, {prop['level']}){also}"
+                             f'{where}')
+            parts += ['', '```', props[0]['message'] or '', '```', '']
     for outcome, title in (('xfailed', 'Expected failures'), ('unsupported', 'Unsupported'),
                            ('skipped', 'Skipped')):
         if by_outcome[outcome]:

@@ -24,7 +24,7 @@ def __getattr__(name):
 PROPERTIES = '''
 import pytest
 from hypothesis import given, strategies as st
-from conformance.spec import rule
+from conformance.spec import diverges, rule
 
 S = 'chainer/training/trainer.py:Trainer.extend@v7.8.1'
 
@@ -35,6 +35,7 @@ def test_passes(ns):
 
 
 @rule('names', source=S, level='quirk')
+@diverges('chainer', reason='Chainer draws no large numbers', source=S)
 @given(st.integers(0, 100))
 def test_fails(x):
     assert x < 30, f'{x} is too large'
@@ -118,9 +119,23 @@ def test_failures_carry_message_metadata_and_a_runnable_script(produced, pyteste
     assert script.read_text() == fails['repro']
     compile(fails['repro'], str(script), 'exec')
     assert repr(fails['counterexample']['blob']) in fails['repro']
+    S = 'chainer/training/trainer.py:Trainer.extend@v7.8.1'
     result.stdout.fnmatch_lines(['*conformance: reproduce this failure*',
                                  f'# written to {script}'])
-    assert '## Failures' in markdown and fails['repro'].rstrip() in markdown
+    # Failures grouped by cause, marked when Chainer fails them too, their
+    # scripts beside the report with relative links, and totals per level.
+    assert '## Failures: 2 properties, 2 causes, 1 of them failed by Chainer 7.8.1 too' \
+        in markdown
+    assert "### 1 × `AssertionError: N is too large`" in markdown
+    assert ('- `test_props.py::test_fails` (names, quirk) — **Chainer 7.8.1 fails it too** '
+            '(documented divergence); reproduce: [`r-repro/repro_test_fails.py`]'
+            '(r-repro/repro_test_fails.py)') in markdown
+    assert (pytester.path / 'out' / 'r-repro' / 'repro_test_fails.py').read_text() == \
+        fails['repro']
+    assert fails['repro'].rstrip() not in markdown
+    assert fails['chainer_diverges'] == f'Chainer draws no large numbers [{S}]'
+    assert props['test_passes']['chainer_diverges'] is None
+    assert '| quirk | 0 | 1 | 0 | 0 | 0 |' in markdown
     assert '| names | 1 | 1 | 1 | 0 | 0 |' in markdown
     assert '- `test_props.py::test_expected`: known' in markdown
 
@@ -185,4 +200,6 @@ def test_the_schema_file_is_valid_json_describing_every_key(produced):
     schema = report.load_schema()
     assert set(schema['required']) == set(document) == set(schema['properties'])
     record = schema['properties']['properties']['items']
-    assert set(record['required']) == set(document['properties'][0])
+    # chainer_diverges is optional, so that reports of earlier runs still validate.
+    assert set(record['required']) | {'chainer_diverges'} == set(document['properties'][0]) \
+        == set(record['properties'])
