@@ -9,11 +9,16 @@ One table per property, keyed by its exact id (test file and test name, with
     link = "https://example.org/mypkg/issues/12"             # optional
     device = ["gpu"]                    # optional: only on these --device values
     version = "<2.0"                    # optional: only for these implementation versions
+    example = '{"arguments":{...},"version":1}'     # optional
     replay = { hypothesis = "6.170.15", blob = "AXicY2BgAAAABAAB" }   # optional
 
-``replay`` is the counterexample hypothesis printed for the failure
-(``@reproduce_failure(version, blob)``): an expected failure with a replay
-runs that one example only, so it fails the same way on every run.
+``example`` is the failing example's generated arguments as data (JSON,
+``conformance/examples.py``, as the run's report gives it): an expected
+failure with one runs that example only, calling the property with it, so it
+fails the same way on every run and under every hypothesis version.
+``replay`` is the counterexample hypothesis printed
+(``@reproduce_failure(version, blob)``), used when there is no example (a
+property that draws interactively); it replays only under that version.
 """
 import dataclasses
 import json
@@ -28,7 +33,7 @@ else:
     import tomli as tomllib
 
 STATUSES = ('xfail', 'skip')
-_KEYS = {'status', 'reason', 'link', 'device', 'version', 'replay'}
+_KEYS = {'status', 'reason', 'link', 'device', 'version', 'replay', 'example'}
 
 
 class ExpectationsError(ValueError):
@@ -44,6 +49,7 @@ class Expectation:
     devices: tuple = ()      # empty: every device
     version: str = None      # a version specifier; None: every version
     replay: tuple = None     # (hypothesis version, blob)
+    example: str = None      # the failing arguments as data (conformance.examples)
 
     def matches(self, property_id):
         """Exact id, or the id without parameters when the entry names none."""
@@ -108,9 +114,12 @@ def _entry(path, key, table):
             raise ExpectationsError(f'{where}: replay must be '
                                     '{ hypothesis = "<version>", blob = "<blob>" }')
         replay = (replay['hypothesis'], replay['blob'])
+    example = table.get('example')
+    if example is not None and not isinstance(example, str):
+        raise ExpectationsError(f'{where}: example must be a string (the JSON a report gives)')
     return Expectation(id=key, status=table['status'], reason=table['reason'],
                        link=table.get('link'), devices=devices, version=version,
-                       replay=replay)
+                       replay=replay, example=example)
 
 
 def select(entries, property_id):
@@ -120,10 +129,12 @@ def select(entries, property_id):
     return (exact or matching or [None])[0]
 
 
-def entry_toml(property_id, reason, replay=None):
+def entry_toml(property_id, reason, replay=None, example=None):
     """A ready-to-paste expectations entry declaring ``property_id`` an expected failure."""
     lines = [f'[{json.dumps(property_id)}]', 'status = "xfail"',
              f'reason = {json.dumps(reason)}']
+    if example is not None:
+        lines.append(f'example = {json.dumps(example)}')
     if replay is not None:
         lines.append(f'replay = {{ hypothesis = {json.dumps(replay[0])}, '
                      f'blob = {json.dumps(replay[1])} }}')
@@ -146,7 +157,8 @@ def update(report, text=''):
         replay = record['counterexample']
         text += ('\n' if text and not text.endswith('\n\n') else '') + entry_toml(
             property_id, f'TODO: why ({first[0][:150] if first else "failed"})',
-            None if replay is None else (replay['hypothesis'], replay['blob']))
+            None if replay is None else (replay['hypothesis'], replay['blob']),
+            record.get('example'))
         added.append(property_id)
     passing = [i for i in tables if outcomes.get(i, {}).get('outcome') == 'passed']
     return text, added, passing

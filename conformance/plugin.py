@@ -6,6 +6,7 @@ expected failures.
 Registered through the ``pytest11`` entry point, so both ``pytest conformance``
 in this repository and ``pytest --pyargs conformance`` elsewhere load it.
 """
+import contextlib
 import dataclasses
 import importlib.metadata
 import os
@@ -16,8 +17,8 @@ import hypothesis
 import pytest
 from hypothesis.errors import DidNotReproduce, InvalidArgument
 
-from conformance import (capabilities, devices, expectations, loader, profiles, report, repro,
-                         script_checks, spec)
+from conformance import (capabilities, devices, examples, expectations, loader, profiles,
+                         report, repro, script_checks, spec)
 from conformance.namespace import CORE_NAMES, Namespace, lacking
 
 pytest_plugins = ['conformance.user_extension']
@@ -51,6 +52,8 @@ class _Run:
     meta: dict = dataclasses.field(default_factory=dict)          # property metadata
     expected: dict = dataclasses.field(default_factory=dict)      # applied Expectation
     replays: dict = dataclasses.field(default_factory=dict)       # counterexample to replay
+    data_replays: dict = dataclasses.field(default_factory=dict)  # arguments to replay
+    arguments: dict = dataclasses.field(default_factory=dict)     # of the last example run
     unsupported: dict = dataclasses.field(default_factory=dict)   # reason
     records: dict = dataclasses.field(default_factory=dict)       # report entry
     written: list = dataclasses.field(default_factory=list)
@@ -337,9 +340,18 @@ def _apply_expectations(config, items, impl, device):
             item.add_marker(pytest.mark.skip(reason=entry.describe()))
             continue
         item.add_marker(pytest.mark.xfail(strict=strict, reason=entry.describe()))
+        hypothesis_test = getattr(getattr(item, 'obj', None), 'is_hypothesis_test', False)
+        if entry.example is not None and hypothesis_test:
+            try:
+                run.data_replays[item.nodeid] = examples.loads(entry.example)
+                continue
+            except examples.NotData as e:
+                run.problems.append(f'{entry.id}: its example cannot be replayed ({e}); '
+                                    + ('its replay blob is used instead' if entry.replay
+                                       else 'searched instead'))
         if entry.replay is None:
             continue
-        if not getattr(getattr(item, 'obj', None), 'is_hypothesis_test', False):
+        if not hypothesis_test:
             run.problems.append(f'{entry.id}: has a replay but is not a hypothesis property')
         elif entry.replay[0] != hypothesis.__version__:
             run.problems.append(
@@ -363,8 +375,43 @@ def pytest_runtest_call(item):
     run = item.config.stash[_RUN_KEY]
     if item.nodeid not in run.meta:
         return (yield)
-    with profiles.without_local_constants():
+    with profiles.without_local_constants(), _recording_arguments(item, run):
         return (yield from _call(item, run))
+
+
+@contextlib.contextmanager
+def _recording_arguments(item, run):
+    """Keep the generated arguments of each example the property runs: the
+    last one is the failing example (hypothesis runs it again at the end)."""
+    given = getattr(getattr(item, 'obj', None), 'hypothesis', None)
+    if given is None:
+        yield
+        return
+    inner, fixtures = given.inner_test, set(item._fixtureinfo.argnames)
+
+    def recording(*args, **kwargs):
+        run.arguments[item.nodeid] = {k: v for k, v in kwargs.items() if k not in fixtures}
+        return inner(*args, **kwargs)
+
+    given.inner_test = recording
+    try:
+        yield
+    finally:
+        given.inner_test = inner
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_pyfunc_call(pyfuncitem):
+    """An expected failure whose example is stored as data runs that example
+    only, by calling the property's body with it: no hypothesis search, so it
+    replays the same under any hypothesis version."""
+    run = pyfuncitem.config.stash.get(_RUN_KEY, None)
+    arguments = None if run is None else run.data_replays.get(pyfuncitem.nodeid)
+    if arguments is None:
+        return None
+    fixtures = {name: pyfuncitem.funcargs[name] for name in pyfuncitem._fixtureinfo.argnames}
+    pyfuncitem.obj.hypothesis.inner_test(**fixtures, **arguments)
+    return True
 
 
 def _call(item, run):
@@ -403,7 +450,8 @@ def pytest_runtest_makereport(item, call):
     record = run.records.setdefault(item.nodeid, dict(
         id=meta['id'], family=meta['family'], level=meta['level'], source=meta['source'],
         outcome=None, message=None, reason=None, duration=0.0, counterexample=None,
-        repro=None, repro_file=None, chainer_diverges=meta['chainer_diverges']))
+        repro=None, repro_file=None, chainer_diverges=meta['chainer_diverges'],
+        example=None))
     record['duration'] += rep.duration
     outcome, reason = _outcome(rep, run)
     # The call decides; setup and teardown only when they go wrong.
@@ -415,6 +463,11 @@ def pytest_runtest_makereport(item, call):
         found = run.replays.get(item.nodeid) or _counterexample(call.excinfo.value, rep)
         if found is not None:
             record['counterexample'] = {'hypothesis': found[0], 'blob': found[1]}
+        if item.nodeid in run.arguments:
+            try:
+                record['example'] = examples.dumps(run.arguments[item.nodeid])
+            except examples.NotData:
+                record['example'] = None
     xpassed = rep.when == 'call' and (rep.passed and hasattr(rep, 'wasxfail')
                                       or rep.failed and call.excinfo is None)
     if xpassed and getattr(run.expected.get(item.nodeid), 'status', None) == 'xfail':

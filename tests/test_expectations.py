@@ -9,7 +9,7 @@ import tomllib
 import pytest
 import reference  # NOQA: imported once here, not by each in-process pytester run
 
-from conformance import devices, expectations
+from conformance import devices, examples, expectations
 
 PROPERTIES = '''
 from hypothesis import given, strategies as st
@@ -198,6 +198,37 @@ def test_a_replay_from_another_hypothesis_version_falls_back_to_the_search(pytes
     # ... which is the one the search found, ready to be recorded.
     assert found['test_props.py::test_below_limit']['counterexample']['hypothesis'] == \
         hypothesis.__version__
+
+
+def test_an_example_stored_as_data_replays_under_any_hypothesis_version(pytester):
+    """The report gives the failing example's arguments as data; an entry
+    holding them replays exactly that example, with no search, even where
+    its blob names another hypothesis version: the run is identical and a
+    strict run passes."""
+    properties(pytester)
+    run(pytester).assert_outcomes(failed=1, passed=2)
+    found, _ = outcomes(pytester)
+    record = found['test_props.py::test_below_limit']
+    assert examples.loads(record['example']) == {'x': 500}
+    path = write(pytester, expectations.entry_toml(
+        'test_props.py::test_below_limit', 'declared', ('0.0.1', 'AAA='), record['example']))
+    for seed in ('1', '2'):
+        (pytester.path / 'calls.txt').unlink(missing_ok=True)
+        run(pytester, f'--expectations={path}', f'--hypothesis-seed={seed}',
+            '--strict-expectations').assert_outcomes(xfailed=1, passed=2)
+        assert (pytester.path / 'calls.txt').read_text().split() == ['500']
+        assert outcomes(pytester)[1] == []
+
+
+def test_an_example_that_cannot_be_built_falls_back_saying_why(pytester):
+    properties(pytester)
+    broken = json.dumps({'version': 1, 'arguments': {'x': {'__type__': 'gone.Scenario'}}})
+    path = write(pytester, expectations.entry_toml('test_props.py::test_below_limit', 'r',
+                                                   example=broken))
+    run(pytester, f'--expectations={path}').assert_outcomes(xfailed=1, passed=2)
+    assert outcomes(pytester)[1] == [
+        "test_props.py::test_below_limit: its example cannot be replayed (the suite has no "
+        "scenario class 'gone.Scenario'); searched instead"]
 
 
 def test_a_replay_that_no_longer_fails_is_reported_and_the_property_searched(pytester):
