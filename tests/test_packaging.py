@@ -29,8 +29,10 @@ UNSUPPORTED = {'test_trigger_schedule.py::test_once_trigger_fires_at_its_first_c
                'test_trigger_schedule.py::test_restored_once_trigger_fires_again_only_with_call_on_resume'}
 
 
-def _run(args, cwd, check=True):
+def _run(args, cwd, check=True, path=None):
     env = {k: v for k, v in os.environ.items() if k not in ('PYTHONPATH', 'PYTHONHOME')}
+    if path is not None:
+        env['PYTHONPATH'] = str(path)
     result = subprocess.run([str(a) for a in args], cwd=cwd, env=env, text=True,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=300)
     if check and result.returncode != 0:
@@ -126,6 +128,40 @@ def test_installed_suite_reports_a_declared_divergence_and_an_undeclared_bug(ven
         reproduced.stdout or '1 failed' in reproduced.stdout, reproduced.stdout[-4000:]
     on_reference = _run([python, script, 'reference'], cwd=cwd, check=False)
     assert on_reference.returncode == 0, on_reference.stdout[-4000:]
+
+
+# A hypothesis release other than the one in use, for the strict run below.
+OTHER_HYPOTHESIS = '6.170.27' if hypothesis.__version__ != '6.170.27' else '6.170.23'
+
+
+@pytest.mark.slow
+def test_expectations_written_by_update_hold_under_another_hypothesis_release(venv):
+    """docs/implementers.md's loop: run, ``python -m conformance.expectations
+    update``, then strict runs with the file it wrote, under this hypothesis
+    and under another release (the examples replay as data)."""
+    python, cwd = venv
+    suite = [python, '-m', 'pytest', '--pyargs', 'conformance.test_trigger_schedule',
+             'conformance.test_names', '--impl=toychainer', '--hypothesis-profile=ci',
+             '-p', 'no:cacheprovider']
+    first = _run([*suite, '--report=first.json'], cwd=cwd, check=False)
+    assert first.returncode == 1, first.stdout[-4000:]
+    _run([python, '-m', 'conformance.expectations', 'update', 'first.json',
+          '-o', 'written.toml'], cwd=cwd)
+    written = expectations.load(cwd / 'written.toml')
+    assert sorted(e.id for e in written) == sorted([DECLARED, UNDECLARED, ALSO_FAILED])
+    assert all(e.example for e in written if e.id == DECLARED)
+    other = cwd.parent / 'other-hypothesis'
+    _run([sys.executable, '-m', 'pip', 'install', '-q', '--no-deps', '--target', other,
+          f'hypothesis=={OTHER_HYPOTHESIS}'], cwd=cwd)
+    for path, version in ((None, hypothesis.__version__), (other, OTHER_HYPOTHESIS)):
+        strict = _run([*suite, '--expectations=written.toml', '--strict-expectations',
+                       '--report=strict.json'], cwd=cwd, check=False, path=path)
+        document = json.loads((cwd / 'strict.json').read_text())
+        assert document['hypothesis']['version'] == version
+        assert strict.returncode == 0, (version, strict.stdout[-4000:])
+        assert document['expectations']['problems'] == []
+        xfailed = sorted(p['id'] for p in document['properties'] if p['outcome'] == 'xfailed')
+        assert xfailed == sorted([DECLARED, UNDECLARED, ALSO_FAILED]), version
 
 
 def test_the_ci_workflow_uses_only_options_the_plugin_defines(pytester):
