@@ -8,6 +8,7 @@ in this repository and ``pytest --pyargs conformance`` elsewhere load it.
 """
 import contextlib
 import dataclasses
+import functools
 import importlib.metadata
 import os
 import pathlib
@@ -389,6 +390,7 @@ def _recording_arguments(item, run):
         return
     inner, fixtures = given.inner_test, set(item._fixtureinfo.argnames)
 
+    @functools.wraps(inner)      # hypothesis prints the test's name in a failure
     def recording(*args, **kwargs):
         run.arguments[item.nodeid] = {k: v for k, v in kwargs.items() if k not in fixtures}
         return inner(*args, **kwargs)

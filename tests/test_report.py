@@ -200,6 +200,7 @@ def test_the_schema_file_is_valid_json_describing_every_key(produced):
     schema = report.load_schema()
     assert set(schema['required']) == set(document) == set(schema['properties'])
     record = schema['properties']['properties']['items']
-    # chainer_diverges is optional, so that reports of earlier runs still validate.
-    assert set(record['required']) | {'chainer_diverges'} == set(document['properties'][0]) \
+    # chainer_diverges and example are optional: reports of earlier runs still validate.
+    assert set(record['required']) | {'chainer_diverges', 'example'} \
+        == set(document['properties'][0]) \
         == set(record['properties'])
