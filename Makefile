@@ -56,10 +56,11 @@ test-chainer: $(STAMP)
 
 # The recorded Chainer traces are checked in every lane: Chainer re-recorded
 # here agrees with them (fixtures/record.py --check) and so does the reference
-# (tests/test_fixtures.py), within the tolerance of conformance/tolerances.py.
+# (tests/test_fixtures.py), within the tolerance of conformance/tolerances.py;
+# and the meta-tests of breakages only NumPy 2 shows run here.
 define lane
 	$(1)/bin/python fixtures/record.py --check
-	$(1)/bin/python -m pytest -q tests/test_fixtures.py
+	$(1)/bin/python -m pytest -q tests/test_fixtures.py tests/meta/test_numpy2_caught.py
 	$(1)/bin/python -m pytest conformance --impl=chainer
 	$(1)/bin/python -m pytest conformance --impl=reference
 endef

@@ -19,7 +19,7 @@ import pytest
 from hypothesis.errors import DidNotReproduce, InvalidArgument
 
 from conformance import (capabilities, devices, examples, expectations, loader, profiles,
-                         report, repro, script_checks, spec)
+                         report, repro, script, script_checks, spec)
 from conformance.namespace import CORE_NAMES, Namespace, lacking
 
 pytest_plugins = ['conformance.user_extension']
@@ -42,9 +42,8 @@ _REPLAY_ATTRIBUTE = '_hypothesis_internal_use_reproduce_failure'
 class _Run:
     """What this session learns about its properties, keyed by node id."""
     profile: str
-    max_examples: int
+    settings: object              # the suite's hypothesis.settings
     max_examples_option: int = None
-    settings: object = None       # the suite's hypothesis.settings
     seed: object = None
     expectations_file: str = None
     chainer_preset: bool = False  # --expectations=chainer-7.8.1
@@ -152,9 +151,8 @@ def _configure_hypothesis(config):
         seed = profiles.CI_SEED if base == 'ci' else random.randrange(2 ** 32)
     seed = int(seed) if str(seed).isdigit() else seed
     config.stash[_SEED_KEY] = str(seed)
-    settings = profiles.settings(base, count)
-    return _Run(profile=base, max_examples=settings.max_examples, max_examples_option=count,
-                settings=settings, seed=seed)
+    return _Run(profile=base, settings=profiles.settings(base, count),
+                max_examples_option=count, seed=seed)
 
 
 def _runs_the_suite(config):
@@ -221,7 +219,6 @@ def pytest_report_header(config):
     if _IMPL_KEY not in config.stash:
         return None
     impl, run = config.stash[_IMPL_KEY], config.stash[_RUN_KEY]
-    shown, option = _profile_text(config)
     lines = [f'conformance: implementation {impl.describe()}',
              f'conformance: {_run_line(config)}']
     if impl.name == 'chainer':
@@ -541,15 +538,13 @@ def _attach_repro(item, rep, error, record):
         except (Exception, pytest.fail.Exception, pytest.skip.Exception) as e:
             # Never lose the report over a script; pytest.raises and friends
             # inside a replayed property raise pytest's own outcomes.
-            text, why = None, f'recording failed: {type(e).__name__}: {e}'
+            text, why = None, script.NOT_REPLAYED
     if text is None:
         text = repro.script(
             target, impl=impl.file if impl.resolved_as == 'file' else impl.spec,
             describe=impl.describe(), options=options, blob=blob,
             suite_version=_suite_version(), search_dir=str(config.invocation_params.dir))
     record['repro'] = text
-    if why is not None and why.startswith(('recording failed', 'recorded replay failed')):
-        why = 'the example could not be replayed through the public API alone'
     note = '' if why is None else f'# (replays through the suite: {why})\n'
     section = note + text
     directory = config.getoption('repro_dir')
@@ -592,7 +587,7 @@ def build_report(config):
                            'file': impl.file, 'resolved_as': impl.resolved_as},
         'device': str(config.stash[_DEVICE_KEY]),
         'hypothesis': {'version': hypothesis.__version__, 'profile': run.profile,
-                       'max_examples': run.max_examples, 'seed': config.stash[_SEED_KEY]},
+                       'max_examples': run.settings.max_examples, 'seed': config.stash[_SEED_KEY]},
         'expectations': {'file': run.expectations_file, 'problems': list(run.problems)},
         'unsupported': {'families': list(caps.families), 'names': list(caps.names),
                         'devices': list(caps.devices)},

@@ -18,7 +18,9 @@ implementation is known to fail the property (for ``chainer``: a bug where its
 code contradicts its documentation).  The property then runs as a strict
 expected failure for that implementation, so a fix shows up as XPASS(strict).
 """
+import numpy
 import pytest
+from packaging.specifiers import SpecifierSet
 
 FAMILIES = (
     'trigger-precedence', 'trigger-schedule', 'priority-ordering', 'names',
@@ -47,8 +49,6 @@ def diverges(impl, *, reason, source, numpy=None):
 
 def divergence_applies(mark, impl_name):
     """Whether a ``diverges`` mark holds for ``impl_name`` under this NumPy."""
-    import numpy
-    from packaging.specifiers import SpecifierSet
     if mark.kwargs['impl'] != impl_name:
         return False
     condition = mark.kwargs.get('numpy')

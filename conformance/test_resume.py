@@ -31,19 +31,27 @@ NUMPY_2 = int(numpy.__version__.split('.')[0]) >= 2
 
 
 def assert_resumes_exactly(ns, scenario, out_dir, *, defer_scalar_types=False):
-    """With ``defer_scalar_types``, an example whose resumed updates use a
-    hyperparameter of the right value but another scalar type is left to
+    """A difference that follows a resumed update using a hyperparameter of
+    the right value but another scalar type is said to; with
+    ``defer_scalar_types`` such an example is left to
     ``test_resume_keeps_the_scalar_type_of_a_shifted_value`` under NumPy 2,
     where that alone changes the arithmetic: one failure, one cause."""
     full = runner.run_uninterrupted(ns, scenario, out_dir)
     resumed = runner.run_resumed(ns, scenario, out_dir)
-    if defer_scalar_types and NUMPY_2 and runner.scalar_type_changes(full, resumed):
+    changes = runner.scalar_type_changes(full, resumed)
+    if defer_scalar_types and NUMPY_2 and changes:
         return
     problem = runner.explain_resume_difference(full, resumed, scenario.snapshot_at)
     if problem:
+        cause = ''
+        if changes:
+            it, owner, name, before, after = changes[0]
+            cause = (f'update {it} uses {name} (of {owner}) as a {after} where uninterrupted '
+                     f'training uses a {before}; NumPy {numpy.__version__} computes '
+                     'differently with each:\n')
         raise AssertionError(
             f'resuming at iteration {scenario.snapshot_at} ({scenario.mode}) does not '
-            f'continue like uninterrupted training to {scenario.stop}:\n{problem}')
+            f'continue like uninterrupted training to {scenario.stop}:\n{cause}{problem}')
 
 
 @rule('resume', source=TRAINER_DOC)
@@ -73,17 +81,7 @@ def test_resume_keeps_the_scalar_type_of_a_shifted_value(out_dir, ns, scenario):
     """A StepShift resumed after its first call: the updates after resume use
     its value as the same scalar type as uninterrupted training does, so that
     they are bit-identical under NumPy 1 and NumPy 2 alike."""
-    full = runner.run_uninterrupted(ns, scenario, out_dir)
-    resumed = runner.run_resumed(ns, scenario, out_dir)
-    changes = runner.scalar_type_changes(full, resumed)
-    problem = runner.explain_resume_difference(full, resumed, scenario.snapshot_at)
-    if changes and problem:
-        it, owner, name, before, after = changes[0]
-        raise AssertionError(
-            f'after resuming at iteration {scenario.snapshot_at}, update {it} uses {name} '
-            f'(of {owner}) as a {after} where uninterrupted training uses a {before}; '
-            f'NumPy {numpy.__version__} computes differently with each:\n{problem}')
-    assert problem is None, problem
+    assert_resumes_exactly(ns, scenario, out_dir)
 
 
 @rule('resume', source='chainer/training/extensions/multistep_shift.py:MultistepShift@v7.8.1')

@@ -12,6 +12,7 @@ broken namespace, so that there are counterexamples to compare, in the
 which a change in generation changes).
 """
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -35,7 +36,7 @@ def run(cwd, *paths, extra=()):
          '-p', 'no:cacheprovider', '--hypothesis-profile=meta', '--hypothesis-seed=5',
          f'--report={report}', *extra],
         cwd=cwd, capture_output=True, text=True, timeout=600,
-        env={**__import__('os').environ, 'PYTHONPATH': str(cwd)})
+        env={**os.environ, 'PYTHONPATH': str(cwd)})
     assert report.exists(), done.stdout[-3000:] + done.stderr[-2000:]
     properties = json.loads(report.read_text())['properties']
     return {p['id']: (p['outcome'], p['counterexample']) for p in properties}

@@ -39,6 +39,5 @@ class StepShift(_shift.ScaledInitShift):
 
     def _as_set(self, value):
         # Call _t set a numpy.float64 (or the target, when clamped).
-        if self._t > 0 and self._value(self._t) == value:
-            return self._value(self._t)
-        return value
+        scheduled = self._value(self._t) if self._t > 0 else None
+        return scheduled if scheduled == value else value
