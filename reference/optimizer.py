@@ -12,6 +12,7 @@ import warnings
 import numpy
 
 from reference import backend
+from reference import optimizer_hooks
 from reference.link import Link
 from reference.variable import Parameter, Variable
 
@@ -444,3 +445,24 @@ class HyperparameterProxy:
 
     def __set__(self, obj, value):
         setattr(obj.hyperparam, self._attr_name, value)
+
+
+def _deprecated_hook(hook_class):
+    """The pre-v4 name ``optimizer.<Hook>``: the same hook, with a DeprecationWarning when built."""
+    name = hook_class.__name__
+
+    def __init__(self, *args, **kwargs):
+        warnings.warn(
+            'chainer.optimizer.{0} is deprecated from v4. '
+            'Use chainer.optimizer_hooks.{0} instead.'.format(name),
+            DeprecationWarning)
+        hook_class.__init__(self, *args, **kwargs)
+
+    return type(name, (hook_class,), {'__init__': __init__, '__module__': __name__})
+
+
+WeightDecay = _deprecated_hook(optimizer_hooks.WeightDecay)
+Lasso = _deprecated_hook(optimizer_hooks.Lasso)
+GradientClipping = _deprecated_hook(optimizer_hooks.GradientClipping)
+GradientNoise = _deprecated_hook(optimizer_hooks.GradientNoise)
+GradientHardClipping = _deprecated_hook(optimizer_hooks.GradientHardClipping)

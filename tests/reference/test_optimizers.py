@@ -105,6 +105,13 @@ CONFIGS = [
     ('AMSBound', {}),
     ('AMSGrad', {}),
     ('Adam', {'eps': 1e-50}),  # underflow outside float64: Chainer's AttributeError
+    ('CorrectedMomentumSGD', {'lr': 0.05, 'momentum': 0.8}),
+    ('MSVAG', {}),
+    ('MSVAG', {'lr': 0.01, 'beta': 0.8, 'eta': 0.5, 'weight_decay_rate': 0.1}),
+    ('RMSpropGraves', {}),
+    ('RMSpropGraves', {'lr': 0.01, 'alpha': 0.9, 'momentum': 0.5, 'eps': 1e-2}),
+    ('SMORMS3', {}),
+    ('SMORMS3', {'lr': 0.05, 'eps': 1e-8}),
 ]
 
 
@@ -121,6 +128,11 @@ def test_fp32_update_of_float16_params(optimizer, kwargs):
     same(trajectory, optimizer, kwargs, numpy.float16, steps=10, fp32=True)
 
 
+def step_noise(xp, shape, dtype, hook, rule):
+    """Deterministic noise that shows which ``eta`` and which rule's ``t`` the hook passes."""
+    return xp.full(shape, hook.eta / rule.t, dtype)
+
+
 HOOKS = [
     (('WeightDecay', (0.01,)),),
     (('Lasso', (0.001,)),),
@@ -128,6 +140,9 @@ HOOKS = [
     (('GradientClipping', (100.0,)),),  # rate >= 1: grads unchanged
     (('GradientHardClipping', (-0.5, 0.5)),),
     (('WeightDecay', (0.1,)), ('GradientClipping', (2.0,)), ('Lasso', (0.01,))),
+    (('GradientLARS', ()),),
+    (('GradientLARS', (1.5, 0.1, 1e-3)),),  # some params' norms are under the threshold
+    (('GradientNoise', (0.3, step_noise)),),
 ]
 
 
@@ -586,6 +601,10 @@ def saved_layout(ns, optimizer, kwargs, steps, disable_b=False, dtype=numpy.floa
     ('AdaDelta', {}, 0, False, numpy.float32),
     ('RMSprop', {}, 1, True, numpy.float32),
     ('Adam', {}, 2, False, numpy.float16),
+    ('MSVAG', {}, 2, False, numpy.float32),  # beta_power is not saved
+    ('SMORMS3', {}, 1, True, numpy.float32),
+    ('RMSpropGraves', {}, 0, False, numpy.float32),
+    ('CorrectedMomentumSGD', {}, 2, False, numpy.float16),
 ])
 def test_serialized_keys_and_values(optimizer, kwargs, steps, disable_b, dtype):
     same(saved_layout, optimizer, kwargs, steps, disable_b, dtype)
@@ -656,3 +675,47 @@ def test_device_move_keeps_arrays_on_the_host():
         return [type(p.array).__name__ for p in model.params()], str(model.device)
     traces = {name: run(ns) for name, ns in IMPLEMENTATIONS.items()}
     assert traces['reference'][0] == traces['chainer'][0]
+
+
+def deprecated_hook_aliases(ns):
+    """Build each pre-v4 ``optimizer.<Hook>`` alias; trace its warning and its base."""
+    trace = []
+    for name, args in (('WeightDecay', (0.1,)), ('Lasso', (0.1,)),
+                       ('GradientClipping', (1.0,)), ('GradientNoise', (0.1,)),
+                       ('GradientHardClipping', (-1.0, 1.0))):
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter('always')
+            hook = getattr(ns.optimizer, name)(*args)
+        trace.append((name, [(w.category.__name__, str(w.message)) for w in caught],
+                      isinstance(hook, getattr(ns.optimizer_hooks, name)), hook.name,
+                      hook.timing, vars(hook) if name != 'GradientNoise' else hook.eta))
+    return trace
+
+
+def test_deprecated_hook_aliases_warn_and_are_the_hooks():
+    same(deprecated_hook_aliases)
+
+
+def msvag_resume(ns):
+    """MSVAG's bias correction restarts after a load: ``beta_power`` is not state."""
+    model = make_model(ns)
+    opt = ns.optimizers.MSVAG().setup(model)
+    rs = numpy.random.RandomState(0)
+    for _ in range(3):
+        set_grads(model, rs, numpy.float32)
+        opt.update()
+    saved = save(ns, opt), save(ns, model)
+    resumed_model = make_model(ns)
+    resumed = ns.optimizers.MSVAG().setup(resumed_model)
+    load(ns, saved[1], resumed_model)
+    load(ns, saved[0], resumed)
+    for m in (model, resumed_model):
+        set_grads(m, numpy.random.RandomState(5), numpy.float32)
+    opt.update()
+    resumed.update()
+    return snapshot(model), snapshot(resumed_model), \
+        [p.update_rule.beta_power for p in resumed_model.params()]
+
+
+def test_msvag_resume_restarts_its_bias_correction():
+    same(msvag_resume)
