@@ -4,6 +4,7 @@ The public namespace mirrors ``chainer``'s, so that ``pytest conformance
 --impl=reference`` can drive it exactly as it drives real Chainer.
 """
 from reference import backend  # NOQA
+from reference.backend import get_device  # NOQA
 from reference import dataset  # NOQA
 from reference import functions  # NOQA
 from reference import iterators  # NOQA

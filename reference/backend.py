@@ -98,16 +98,49 @@ def _check_cuda_available():
 
 
 def get_device(device_spec):
-    """Resolve ``'@numpy'``, ``'@cupy:N'`` or a Device to a Device."""
+    """Resolve a device specifier to a Device.
+
+    Accepted, as by Chainer: a Device; an integer or a string of one (negative
+    is the host, ``n >= 0`` is GPU ``n``, the pre-v6 convention); ``'@numpy'``;
+    ``'@cupy:<id>'``; a ``cupy.cuda.Device``.  The reference has no iDeep and no
+    ChainerX, so ``'@intel64'`` and specifiers without ``'@'`` are errors here.
+    """
     if isinstance(device_spec, Device):
         return device_spec
-    if device_spec == '@numpy':
+    if isinstance(device_spec, (int, numpy.integer)) and not isinstance(device_spec, bool):
+        return _from_integer(int(device_spec))
+    if cupy is not None and isinstance(device_spec, cupy.cuda.Device):
+        return GpuDevice(device_spec.id)
+    if not isinstance(device_spec, str):
+        raise TypeError(
+            'Device specifier must be a backend.Device, cuda.Device,'
+            ' integer or a string. Actual: {}'.format(type(device_spec)))
+    try:
+        return _from_integer(int(device_spec))
+    except ValueError:
+        pass
+    if not device_spec.startswith('@'):
+        # Note: Chainer reads these as ChainerX devices, which the reference
+        # does not have (chainer/backend.py:get_device@v7.8.1).
+        raise RuntimeError(
+            f'Tried to parse ChainerX device specifier {device_spec!r}, but '
+            "ChainerX is not available. Note that device specifiers without '@' "
+            'prefix are assumed to be ChainerX device specifiers.')
+    module, colon, detail = device_spec[1:].partition(':')
+    if module == 'numpy' and not colon:
         return CpuDevice()
-    if isinstance(device_spec, str) and device_spec.startswith('@cupy:'):
-        return GpuDevice(int(device_spec[len('@cupy:'):]))
+    if module == 'cupy' and colon:
+        return GpuDevice(int(detail))
+    if module == 'intel64' and not colon:
+        raise RuntimeError("the reference has no iDeep: '@intel64' is not supported")
     raise ValueError(
-        f'invalid device specifier: {device_spec!r}; '
-        "use '@numpy' or '@cupy:<id>'")
+        "Device specifiers starting with '@' must be followed by a module name "
+        'and depending on the module, module specific precise device '
+        f'specifiers. Actual: {device_spec}')
+
+
+def _from_integer(device_id):
+    return CpuDevice() if device_id < 0 else GpuDevice(device_id)
 
 
 def get_gpu_device(device=None):

@@ -7,13 +7,61 @@ import numpy
 from reference import backend
 
 
+class Converter:
+    """A converter that takes the device as a ``backend.Device`` (or None).
+
+    Updaters pass a Device to these; a plain function converter is taken to
+    be old-style and gets ``-1`` (host) or a GPU id instead.
+    """
+
+    def __call__(self, batch, device):
+        raise NotImplementedError('Concrete class must implement __call__.')
+
+
+class _FunctionConverter(Converter):
+    """Wraps ``func(batch, device, ...)``; an int device argument becomes a Device."""
+
+    def __init__(self, func):
+        if not callable(func):
+            raise TypeError('Can only wrap a callable. Actual: {}'.format(type(func)))
+        self.base_callable = func
+
+    def __call__(self, *args, **kwargs):
+        if len(args) >= 2:
+            args = list(args)
+            args[1] = _device_or_none(args[1])
+        elif 'device' in kwargs:
+            kwargs['device'] = _device_or_none(kwargs['device'])
+        return self.base_callable(*args, **kwargs)
+
+
+def converter():
+    """Decorator: turn ``func(batch, device)`` into a Converter (new-style)."""
+    return _FunctionConverter
+
+
+def call_converter(converter, batch, device):
+    """Call ``converter`` as Chainer's updaters do (``device`` is a Device or None)."""
+    if isinstance(converter, Converter) or device is None:
+        return converter(batch, device)
+    if device.xp is numpy:
+        return converter(batch, -1)
+    return converter(batch, device.device_id)
+
+
+def _device_or_none(device):
+    return None if device is None else backend.get_device(device)
+
+
 def to_device(device, x):
-    """Send ``x`` to ``device`` (a device specifier); ``None`` leaves it."""
+    """Send ``x`` to ``device`` (a device specifier, e.g. -1 or 0); ``None`` leaves it."""
+    device = _device_or_none(device)
     if device is None:
         return x
-    return backend.get_device(device).send(x)
+    return device.send(x)
 
 
+@converter()
 def concat_examples(batch, device=None, padding=None):
     """Stack examples along a new first axis.
 
@@ -21,9 +69,6 @@ def concat_examples(batch, device=None, padding=None):
     arrays (giving a dict).  With ``padding``, arrays of different shapes are
     padded to the largest shape with that value.
     """
-    # Note: Chainer's concat_examples is a Converter object wrapping such a
-    # function; the reference's is the plain function, and any device
-    # specifier is resolved here (chainer/dataset/convert.py:concat_examples@v7.8.1).
     if not batch:
         raise ValueError('batch is empty')
     first = batch[0]

@@ -99,11 +99,8 @@ class StandardUpdater(updater_module.Updater):
     def update_core(self):
         it = self._iterators['main']
         batch = it.next()
-        # Note: Chainer passes old-style converters -1 or a GPU id instead of
-        # the device object; the reference passes the device object (or
-        # None) to every converter
-        # (chainer/dataset/convert.py:_call_converter@v7.8.1).
-        in_arrays = self.converter(batch, self._input_device)
+        # A plain function gets -1 or a GPU id, a Converter the Device.
+        in_arrays = convert.call_converter(self.converter, batch, self._input_device)
 
         optimizer = self._optimizers['main']
         loss_func = self.loss_func or optimizer.target
