@@ -9,6 +9,7 @@ recognised by comparing the pickle's opcodes, read statically with
 ``pickletools``, against those of NumPy's own pickle of that array.
 """
 import io
+import math
 import os
 import pickle
 import pickletools
@@ -59,20 +60,34 @@ def _is_none_marker(payload):
 
 
 def _decode_npy(raw):
-    """The array held by one ``.npy`` member; ``None`` for Chainer's marker."""
+    """The array held by one ``.npy`` member; ``None`` for Chainer's marker.
+
+    The array is a read-only view of ``raw`` (no copy): readers copy out of it.
+    """
     if not raw.startswith(npy_format.MAGIC_PREFIX):
         raise ValueError('not an .npy array (bad magic bytes)')
     stream = io.BytesIO(raw)
     read_header = _HEADER_READERS.get(npy_format.read_magic(stream))
-    if read_header is not None:
-        shape, _, dtype = read_header(stream)
-        if dtype.hasobject:
-            if shape == () and _is_none_marker(stream.read()):
-                return numpy.asarray(None)
-            raise ValueError(
-                'holds a pickled object array; the reference never unpickles '
-                'and only recognises the None marker Chainer writes')
-    return npy_format.read_array(io.BytesIO(raw), allow_pickle=False)
+    if read_header is None:  # a format version this reader does not parse
+        return npy_format.read_array(io.BytesIO(raw), allow_pickle=False)
+    shape, fortran_order, dtype = read_header(stream)
+    if dtype.hasobject:
+        if shape == () and _is_none_marker(stream.read()):
+            return numpy.asarray(None)
+        raise ValueError(
+            'holds a pickled object array; the reference never unpickles '
+            'and only recognises the None marker Chainer writes')
+    count = math.prod(shape)
+    offset = stream.tell()
+    expected = count * dtype.itemsize
+    if len(raw) - offset != expected:
+        raise ValueError(
+            f'array data of {len(raw) - offset} bytes, expected {expected} '
+            f'for shape {shape} and dtype {dtype}')
+    array = numpy.frombuffer(raw, dtype=dtype, count=count, offset=offset)
+    if fortran_order:
+        return array.reshape(shape[::-1]).transpose()
+    return array.reshape(shape)
 
 
 def read_arrays(file):

@@ -9,6 +9,7 @@ arrays are overwritten in place, scalars are converted to the target's type,
 """
 import collections.abc
 import copy
+import types
 import warnings
 
 import numpy
@@ -61,12 +62,16 @@ def _copy_into(key, target, data):
 
 def _copy_into_gpu(key, target, data):
     """CuPy targets take the data cast to their dtype, with the exact shape."""
+    target.set(_check_gpu_load(key, target, data))
+
+
+def _check_gpu_load(key, target, data):
     data = numpy.asarray(data, dtype=target.dtype)
     if data.shape != target.shape:
         raise ValueError(
             f'cannot load {key!r}: saved shape {data.shape}, target shape '
             f'{target.shape}')
-    target.set(data)
+    return data
 
 
 def _convert_scalar(key, value, data):
@@ -128,13 +133,18 @@ class NpzDeserializer(serializer.Deserializer):
         if key not in self.npz:
             # The message numpy's NpzFile gives, which Chainer lets through.
             raise KeyError(f'{key} is not a file in the archive')
-        data = self.npz[key]
+        # Copying into a target (or converting to a scalar) keeps no reference
+        # to the stored array, so it is read without the copy NpzFile makes.
+        peek = getattr(self.npz, 'peek', None)
+        data = self.npz[key] if value is None or peek is None else peek(key)
         if data[()] is None:
             return None
         if value is None:
             return data
         if isinstance(value, numpy.ndarray):
             _copy_into(key, value, data)
+        elif isinstance(value, _DeviceArrayShape):
+            _check_gpu_load(key, value, data)
         elif isinstance(value, backend.get_array_types()):  # CuPy
             _copy_into_gpu(key, value, data)
         else:
@@ -150,6 +160,10 @@ class _Members(collections.abc.Mapping):
 
     def __getitem__(self, key):
         return self._arrays[key].copy()
+
+    def peek(self, key):
+        """The stored array itself, for readers that only copy out of it."""
+        return self._arrays[key]
 
     def __contains__(self, key):
         return key in self._arrays
@@ -185,15 +199,19 @@ def load_npz(file, obj, path='', strict=True, ignore_names=None):
     Loading has two steps, so that a failure leaves ``obj`` exactly as it was:
 
     1. every member is read and checked first (``allow_pickle=False``);
-    2. the state is loaded into a deep copy of ``obj`` (a rehearsal), and only
-       if that succeeds into ``obj`` itself, with Chainer's semantics: its
-       arrays are updated in place.
+    2. the state is loaded into a rehearsal copy of ``obj``, and only if that
+       succeeds into ``obj`` itself, with Chainer's semantics: its arrays are
+       updated in place.
 
     Why: ``serialize`` methods assign attributes as they go, so a load that
     fails half way (a missing key, a shape or dtype mismatch) would leave a
-    trainer that mixes two states and trains on silently.  An object that
-    cannot be deep-copied (one holding a stream or a lock, say) skips the
-    rehearsal; it then keeps only the file-level guarantee of step 1.
+    trainer that mixes two states and trains on silently.  The rehearsal copy
+    is cheap: the large arrays in ``obj``'s object graph are replaced in it
+    by stand-ins of the same shape and dtype that hold no data (see
+    :func:`_rehearsal_copy`), so the cost is that of copying the rest of the
+    object graph.  An object that cannot be copied (one holding a stream or a
+    lock, say) skips the rehearsal; it then keeps only the file-level
+    guarantee of step 1.
 
     Args:
         file: A path or a binary file object.
@@ -212,10 +230,7 @@ def load_npz(file, obj, path='', strict=True, ignore_names=None):
         NpzDeserializer(members, path=path, strict=strict,
                         ignore_names=ignore_names).load(target)
 
-    try:
-        rehearsal = copy.deepcopy(obj)
-    except Exception:  # not deep-copyable: no rehearsal possible
-        rehearsal = None
+    rehearsal = _rehearsal_copy(obj)
     if rehearsal is not None:
         # The rehearsal's warnings (a trigger guessing a missing position)
         # would repeat the real load's: only the real load may warn.
@@ -223,3 +238,70 @@ def load_npz(file, obj, path='', strict=True, ignore_names=None):
             warnings.simplefilter('ignore')
             load_into(rehearsal)
     load_into(obj)
+
+
+# Arrays smaller than this are copied into the rehearsal for real, so that a
+# ``serialize`` that looks at values (not only shapes) behaves as in the load.
+_STAND_IN_MIN_SIZE = 1024
+
+
+class _DeviceArrayShape:
+    """Rehearsal stand-in for a large CuPy array: its shape and dtype only."""
+
+    def __init__(self, array):
+        self.shape, self.dtype = array.shape, array.dtype
+
+
+def _large_arrays(obj):
+    """The large arrays in ``obj``'s graph (attributes, lists, tuples, dicts), by id.
+
+    Followed are the containers ``copy.deepcopy`` copies member by member;
+    classes, functions and modules, which it shares, are not entered.
+    """
+    array_types = backend.get_array_types()
+    found, seen, stack = {}, set(), [obj]
+    while stack:
+        item = stack.pop()
+        if id(item) in seen or isinstance(item, _SHARED_BY_DEEPCOPY):
+            continue
+        seen.add(id(item))
+        if isinstance(item, array_types):
+            if item.size >= _STAND_IN_MIN_SIZE and not item.dtype.hasobject:
+                found[id(item)] = item
+        elif isinstance(item, dict):
+            stack.extend(item.values())
+        elif isinstance(item, (list, tuple, set, frozenset)):
+            stack.extend(item)
+        elif hasattr(item, '__dict__'):
+            stack.extend(vars(item).values())
+    return found
+
+
+_SHARED_BY_DEEPCOPY = (type, types.ModuleType, types.FunctionType,
+                       types.BuiltinFunctionType, types.MethodType, str, bytes,
+                       int, float, complex, bool, type(None))
+
+
+def _stand_in(array):
+    """An array of ``array``'s shape and dtype whose elements share one slot.
+
+    ``numpy.copyto`` into it checks casts and shapes exactly as into the real
+    array, in time but not in memory proportional to its size.
+    """
+    if not isinstance(array, numpy.ndarray):
+        return _DeviceArrayShape(array)
+    slot = numpy.empty(1, dtype=array.dtype)
+    return numpy.lib.stride_tricks.as_strided(
+        slot, shape=array.shape, strides=(0,) * array.ndim, writeable=True)
+
+
+def _rehearsal_copy(obj):
+    """A deep copy of ``obj`` with stand-ins for the large arrays it serializes; None if impossible."""
+    try:
+        large = _large_arrays(obj)
+        memo = {key: _stand_in(array) for key, array in large.items()}
+        # deepcopy keeps the originals of memo entries alive under id(memo).
+        memo[id(memo)] = list(large.values())
+        return copy.deepcopy(obj, memo)
+    except Exception:  # not deep-copyable: no rehearsal possible
+        return None

@@ -374,6 +374,58 @@ def test_corrupt_files_are_reported_with_file_and_member(tmp_path):
     assert_untouched(holder, before)
 
 
+class LargeHolder:
+    """Arrays above the rehearsal's stand-in size, so the rehearsal sees only their shapes."""
+
+    def __init__(self):
+        self.first = numpy.zeros(4096, numpy.float32)
+        self.counts = numpy.zeros((64, 64), numpy.int32)
+        self.state = None
+        self.last = numpy.zeros(2048, numpy.float32)
+
+    def serialize(self, serializer):
+        self.first = serializer('first', self.first)
+        self.counts = serializer('counts', self.counts)
+        self.state = serializer('state', self.state)
+        self.last = serializer('last', self.last)
+
+
+def large_file(tmp_path, **overrides):
+    arrays = {'first': numpy.arange(4096, dtype=numpy.float32),
+              'counts': numpy.ones((64, 64), numpy.int32),
+              'state': numpy.full(3000, 2.0), 'last': numpy.ones(2048, numpy.float32)}
+    arrays.update(overrides)
+    arrays = {k: v for k, v in arrays.items() if v is not None}
+    path = tmp_path / 'large.npz'
+    numpy.savez(path, **arrays)
+    return str(path)
+
+
+@pytest.mark.parametrize('overrides, error, match', [
+    ({'last': None}, KeyError, 'last is not a file'),
+    ({'last': numpy.ones(2047, numpy.float32)}, ValueError, r"'last'.*\(2047,\)"),
+    ({'counts': numpy.full((64, 64), 0.5)}, TypeError, "'counts'"),  # float into int
+    ({'last': numpy.ones((2, 1024), numpy.float32)}, ValueError, "'last'"),
+])
+def test_a_failed_load_of_large_arrays_leaves_them_untouched(tmp_path, overrides,
+                                                             error, match):
+    holder = LargeHolder()
+    arrays = dict(vars(holder))
+    with pytest.raises(error, match=match):
+        reference.serializers.load_npz(large_file(tmp_path, **overrides), holder)
+    assert vars(holder) == arrays  # the same objects
+    assert not holder.first.any() and not holder.counts.any() and holder.state is None
+
+
+def test_large_arrays_load_in_place_and_none_targets_get_a_writable_copy(tmp_path):
+    holder = LargeHolder()
+    first, counts = holder.first, holder.counts
+    reference.serializers.load_npz(large_file(tmp_path), holder)
+    assert holder.first is first and holder.counts is counts
+    assert holder.first.tolist() == list(range(4096)) and holder.counts.all()
+    assert holder.state.flags.writeable and holder.state.tolist() == [2.0] * 3000
+
+
 def test_objects_that_cannot_be_deep_copied_still_load(tmp_path):
     holder = Holder()
     holder.lock = threading.Lock()  # deepcopy refuses locks
