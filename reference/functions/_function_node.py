@@ -5,6 +5,7 @@ arrays; ``Variable.backward`` walks nodes from the loss towards the leaves.
 """
 import weakref
 
+from reference import configuration
 from reference.variable import Variable, as_variable
 
 
@@ -23,7 +24,8 @@ class FunctionNode:
         arrays = self.forward(tuple(x.array for x in inputs))
         requires_grad = any(x.requires_grad for x in inputs)
         outputs = tuple(Variable(y, requires_grad=requires_grad) for y in arrays)
-        if requires_grad:
+        # Under no_backprop_mode() the outputs keep no creator: no graph.
+        if requires_grad and configuration.config.enable_backprop:
             self.inputs = inputs
             self.rank = max(x.rank for x in inputs)
             for y in outputs:

@@ -9,23 +9,75 @@ file belongs to a template when it starts with the text before the first
 ``{`` and ends with the text after the last ``}``.
 """
 import os
+import warnings
 
 from reference.serializers import npz
 from reference.training import extension
 from reference.training.extensions import snapshot_writers
 
 
-def _matching_files(template, outdir):
-    """``(mtime, name)`` of the files in ``outdir`` fitting ``template``.
+def _find_snapshot_files(fmt, path):
+    """``(mtime, name)`` of the files directly in ``path`` fitting ``fmt``.
 
-    Sorted oldest first.
+    Only the text before the first ``{`` and after the last ``}`` is
+    matched.  Sorted oldest first (ties by name).
     """
-    prefix = template.split('{')[0]
-    suffix = template.split('}')[-1]
+    prefix = fmt.split('{')[0]
+    suffix = fmt.split('}')[-1]
     return sorted(
-        (os.stat(os.path.join(outdir, name)).st_mtime, name)
-        for name in os.listdir(outdir)
+        (os.stat(os.path.join(path, name)).st_mtime, name)
+        for name in os.listdir(path)
         if name.startswith(prefix) and name.endswith(suffix))
+
+
+def _find_latest_snapshot(fmt, path):
+    """The newest matching file name, or ``None`` when there is none."""
+    files = _find_snapshot_files(fmt, path)
+    return files[-1][1] if files else None
+
+
+def _find_stale_snapshots(fmt, path, n_retains, **kwargs):
+    """Yield the matching file names but the newest ``n_retains``, oldest
+    first (none unless more than ``n_retains`` match).
+
+    ``num_retain`` is a deprecated alias of ``n_retains``.
+    """
+    if 'num_retain' in kwargs:
+        _warn_num_retain()
+        n_retains = kwargs['num_retain']
+    files = _find_snapshot_files(fmt, path)
+    n_stale = len(files) - n_retains
+    if n_stale > 0:
+        for _, name in files[:n_stale]:
+            yield name
+
+
+class _StaleSnapshotRemover:
+    """The writer's post-save hook for ``n_retains``.
+
+    A plain object rather than a closure, so that ``ProcessQueueWriter``
+    can send it to its consumer process.
+    """
+
+    # Note: the template and n_retains are taken when the extension is
+    # initialized; Chainer's closure reads the extension's filename and
+    # n_retains at every save, so later assignments to them count there
+    # (chainer/training/extensions/_snapshot.py:_Snapshot.initialize@v7.8.1).
+
+    def __init__(self, fmt, path, n_retains):
+        self.fmt = fmt
+        self.path = path
+        self.n_retains = n_retains
+
+    def __call__(self):
+        for name in _find_stale_snapshots(self.fmt, self.path,
+                                          self.n_retains):
+            os.remove(os.path.join(self.path, name))
+
+
+def _warn_num_retain():
+    warnings.warn('Argument `num_retain` is deprecated. '
+                  'Please use `n_retains` instead', DeprecationWarning)
 
 
 def snapshot_object(target, filename, savefun=None, **kwargs):
@@ -39,7 +91,7 @@ def snapshot_object(target, filename, savefun=None, **kwargs):
 
 def snapshot(savefun=None, filename='snapshot_iter_{.updater.iteration}', *,
              target=None, condition=None, writer=None,
-             snapshot_on_error=False, n_retains=-1, autoload=False):
+             snapshot_on_error=False, n_retains=-1, autoload=False, **kwargs):
     """A trainer extension saving snapshots (by default once per epoch).
 
     Args:
@@ -54,12 +106,15 @@ def snapshot(savefun=None, filename='snapshot_iter_{.updater.iteration}', *,
         snapshot_on_error (bool): Also snapshot when the training loop fails.
         n_retains (int): If positive (and ``filename`` is a str and the
             writer supports cleanup hooks), keep only the newest
-            ``n_retains`` matching files after each save.
+            ``n_retains`` matching files after each save.  ``num_retain``
+            is its deprecated alias (and wins over it).
         autoload (bool): Load the newest matching file into the target when
             the extension is initialized (``filename`` must be a str).
     """
-    # Note: Chainer's deprecated num_retain= alias is not accepted
-    # (chainer/training/extensions/_snapshot.py:snapshot@v7.8.1).
+    if 'num_retain' in kwargs:
+        _warn_num_retain()
+        n_retains = kwargs.pop('num_retain')
+    extension.reject_unexpected_kwargs('snapshot', kwargs)
     if savefun is not None and writer is not None:
         raise TypeError(
             'savefun and writer arguments cannot be specified together.')
@@ -101,13 +156,8 @@ class _Snapshot(extension.Extension):
             self._load_latest(target, outdir)
         if (hasattr(self.writer, '_add_cleanup_hook') and self.n_retains > 0
                 and isinstance(self.filename, str)):
-            def remove_stale_snapshots():
-                files = _matching_files(self.filename, outdir)
-                n_stale = max(len(files) - self.n_retains, 0)
-                for _, name in files[:n_stale]:
-                    os.remove(os.path.join(outdir, name))
-
-            self.writer._add_cleanup_hook(remove_stale_snapshots)
+            self.writer._add_cleanup_hook(_StaleSnapshotRemover(
+                self.filename, outdir, self.n_retains))
 
     # Note: Chainer's chainer.is_debug() messages about autoload are not
     # printed (chainer/training/extensions/_snapshot.py:_Snapshot.initialize@v7.8.1).
@@ -117,9 +167,9 @@ class _Snapshot(extension.Extension):
             raise AttributeError(
                 'snapshot(autoload=True) needs a str filename template to '
                 f'find snapshots, not {self.filename!r}')
-        files = _matching_files(self.filename, outdir)
-        if files:
-            npz.load_npz(os.path.join(outdir, files[-1][1]), target)
+        latest = _find_latest_snapshot(self.filename, outdir)
+        if latest is not None:
+            npz.load_npz(os.path.join(outdir, latest), target)
 
     def on_error(self, trainer, exc, tb):
         if self._snapshot_on_error:
