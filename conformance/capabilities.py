@@ -19,14 +19,14 @@ stays a failure, so nothing is skipped silently.
 """
 import dataclasses
 
-from conformance import spec
+from conformance import errors, spec
 from conformance.namespace import ImplementationLacks
 
 _KINDS = ('families', 'names', 'devices')
 _DEVICES = ('cpu', 'gpu')
 
 
-class CapabilityError(ValueError):
+class CapabilityError(errors.UsageError, ValueError):
     """A malformed ``__conformance__`` declaration (a usage error)."""
 
 

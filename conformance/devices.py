@@ -10,10 +10,12 @@ import re
 
 import numpy
 
+from conformance import errors
+
 _SPEC = re.compile(r'^(cpu|gpu)(?::(\d+))?$')
 
 
-class DeviceError(ValueError):
+class DeviceError(errors.UsageError, ValueError):
     """A ``--device`` value that names no usable device."""
 
 

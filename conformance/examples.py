@@ -11,19 +11,66 @@ any hypothesis version by calling the property's body with them.
 An argument that is not plain data (``st.data()``'s interactive draws, a
 function) makes ``to_data`` raise ``NotData``; such a failure keeps only the
 blob.  Data naming a class the suite no longer has raises ``NotData`` too.
+
+``replaying`` is the one place a blob is replayed (by the plugin for an
+expected failure, by ``script`` when it records a failure script, by a
+``repro`` script), and ``each_example`` the one place a property's examples
+are watched (the arguments the report keeps, the recording's fresh start).
 """
+import contextlib
 import dataclasses
+import functools
 import importlib
 import json
 import pkgutil
 
+import hypothesis
 import numpy
 
 VERSION = 1
 
 
+# What ``hypothesis.reproduce_failure`` sets on a test; read back to undo it,
+# since the parametrizations of one property share the function.
+_REPLAY_ATTRIBUTE = '_hypothesis_internal_use_reproduce_failure'
+
+
 class NotData(ValueError):
     """A value that cannot be written as example data, or read back."""
+
+
+@contextlib.contextmanager
+def replaying(test, blob):
+    """Run the hypothesis property ``test`` (a function or a method) on the
+    counterexample ``blob``, ``(hypothesis version, blob text)``, as its only
+    example inside the block; a blob that no longer fails raises
+    ``hypothesis.errors.DidNotReproduce`` when the property runs."""
+    function = getattr(test, '__func__', test)
+    previous = getattr(function, _REPLAY_ATTRIBUTE, None)
+    hypothesis.reproduce_failure(blob[0], blob[1].encode())(function)
+    try:
+        yield
+    finally:
+        setattr(function, _REPLAY_ATTRIBUTE, previous)
+
+
+@contextlib.contextmanager
+def each_example(test, call):
+    """Inside the block, call ``call(kwargs)`` before each example hypothesis
+    runs of the property ``test``, with the example's keyword arguments."""
+    given = test.hypothesis
+    inner = given.inner_test
+
+    @functools.wraps(inner)      # hypothesis prints the test's name in a failure
+    def recording(*args, **kwargs):
+        call(kwargs)
+        return inner(*args, **kwargs)
+
+    given.inner_test = recording
+    try:
+        yield
+    finally:
+        given.inner_test = inner
 
 
 def to_data(value):

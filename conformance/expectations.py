@@ -27,6 +27,8 @@ import sys
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.version import InvalidVersion, Version
 
+from conformance import errors
+
 if sys.version_info >= (3, 11):
     import tomllib
 else:
@@ -36,7 +38,7 @@ STATUSES = ('xfail', 'skip')
 _KEYS = {'status', 'reason', 'link', 'device', 'version', 'replay', 'example'}
 
 
-class ExpectationsError(ValueError):
+class ExpectationsError(errors.UsageError, ValueError):
     """A malformed expectations file (a usage error)."""
 
 

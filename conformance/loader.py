@@ -4,6 +4,9 @@ Accepted forms, tried in this order: the built-in names ``reference`` and
 ``chainer``; a name an installed package registers in the entry-point group
 ``chainer_conformance.implementations`` (name -> namespace module); a dotted
 module name; a path to a ``.py`` file.
+
+``names_a_file`` and ``import_file`` are also how ``--extension`` tells a
+file from a module name and imports the file (``user_extension``).
 """
 import dataclasses
 import importlib
@@ -12,13 +15,15 @@ import importlib.util
 import os
 import sys
 
+from conformance import errors
+
 ENTRY_POINT_GROUP = 'chainer_conformance.implementations'
 ACCEPTED_FORMS = ("'reference', 'chainer', a name registered in the entry-point group "
                   f"{ENTRY_POINT_GROUP}, a dotted module name "
                   "(some.package.namespace) or a path to a .py file")
 
 
-class ImplementationError(Exception):
+class ImplementationError(errors.UsageError):
     """``--impl`` names nothing importable; a usage error, not a test failure."""
 
 
@@ -36,8 +41,15 @@ class Implementation:
         return f'{self.name} {self.version} ({self.file})'
 
 
-def _import_file(path):
-    name = '_conformance_impl_' + os.path.splitext(os.path.basename(path))[0]
+def names_a_file(text):
+    """Whether an option's module part names a ``.py`` file, not a module."""
+    return text.endswith('.py') or os.sep in text
+
+
+def import_file(path, prefix):
+    """Import the Python file at ``path`` as the module ``prefix + its stem``
+    (kept in ``sys.modules``, so pickling and ``inspect`` find it)."""
+    name = prefix + os.path.splitext(os.path.basename(path))[0]
     spec = importlib.util.spec_from_file_location(name, path)
     if spec is None:
         raise ImportError(f'{path} is not a Python module')
@@ -89,11 +101,12 @@ def load_implementation(spec, search_dir=None):
         elif (entry_point := _registered(spec)) is not None:
             module = entry_point.load()
             name, resolved_as = spec, 'entry point'
-        elif spec.endswith('.py') or os.sep in spec:
+        elif names_a_file(spec):
             if not os.path.isfile(os.path.join(search_dir or '', spec)):
                 raise ImplementationError(
                     f'--impl={spec}: no such file. Accepted forms: {ACCEPTED_FORMS}.')
-            module = _import_file(os.path.abspath(os.path.join(search_dir or '', spec)))
+            module = import_file(os.path.abspath(os.path.join(search_dir or '', spec)),
+                                 '_conformance_impl_')
             name, resolved_as = os.path.splitext(os.path.basename(spec))[0], 'file'
         else:
             module = importlib.import_module(spec)

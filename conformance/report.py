@@ -1,19 +1,54 @@
-"""Conformance reports: the JSON document (schema: ``report_schema.json``),
-its Markdown rendering, and a merge of several runs into one matrix.
+"""Conformance reports: the JSON document (schema: ``report_schema.json``)
+built from a run, its Markdown rendering, and a merge of several runs into
+one matrix.
 
     pytest conformance --impl=mypkg --report=mypkg.json --report=mypkg.md
     python -m conformance.report merge mypkg.json reference.json -o matrix.md
+
+The plugin's ``reporting.Reporting`` collects the properties' outcomes and
+calls ``document`` and ``write`` at the end of the session.
 """
 import argparse
 import collections
+import importlib.metadata
 import json
 import os
 import re
 import sys
 
+import hypothesis
+
 FORMAT = 'chainer-conformance-report/1'
 OUTCOMES = ('passed', 'failed', 'xfailed', 'unsupported', 'skipped')
 SCHEMA_FILE = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'report_schema.json')
+
+
+def suite_version():
+    """The installed chainer-conformance's version, as reports and scripts name it."""
+    try:
+        return importlib.metadata.version('chainer-conformance')
+    except importlib.metadata.PackageNotFoundError:
+        return 'unknown'
+
+
+def document(run, properties, problems):
+    """The report of ``run`` (a ``session.Run``) with ``properties`` (their
+    entries, in the order they ran) and the expectations' ``problems``."""
+    impl, caps = run.implementation, run.capabilities
+    return {
+        'format': FORMAT,
+        'suite': {'name': 'chainer-conformance', 'version': suite_version()},
+        'implementation': {'spec': impl.spec, 'name': impl.name, 'version': impl.version,
+                           'file': impl.file, 'resolved_as': impl.resolved_as},
+        'device': str(run.device),
+        'hypothesis': {'version': hypothesis.__version__, 'profile': run.profile,
+                       'max_examples': run.settings.max_examples, 'seed': run.seed_text},
+        'expectations': {'file': run.expectations_file, 'problems': list(problems)},
+        'unsupported': {'families': list(caps.families), 'names': list(caps.names),
+                        'devices': list(caps.devices)},
+        'summary': summary(properties),
+        'properties': properties,
+    }
 
 
 def summary(properties):

@@ -1,25 +1,27 @@
 """Runnable reproduction scripts for failed properties.
 
-A script re-runs exactly one property on one implementation through
+``attach`` puts a script under each failure the plugin reports (and into
+``--repro-dir``).  Where the failure can be replayed through the public API
+alone, ``script_checks.public_script`` writes a script over the
+implementation; otherwise the script is the one ``script`` writes here.
+
+That one re-runs exactly one property on one implementation through
 ``pytest.main``: the implementation is imported by its ``--impl`` spec
 through ``conformance.loader``, and the counterexample hypothesis found (its
 ``@reproduce_failure`` blob) is replayed as the only example, so the script
 fails the same way every time.  Given another implementation
 (``python repro_x.py reference``) it runs the same example there.
-
-Where a failure can be replayed through the public API alone,
-``script_checks.public_script`` writes a script over the implementation
-instead; this one is the fallback.
 """
 import os
+import pathlib
 import re
 import sys
 
 import pytest
-from hypothesis import reproduce_failure
 from hypothesis.errors import DidNotReproduce
 
-from conformance import loader
+from conformance import examples, expectations, loader, report, script_checks, session
+from conformance.script import NOT_REPLAYED
 
 SUITE_DIR = os.path.dirname(os.path.abspath(__file__))
 _BLOB = re.compile(r"@reproduce_failure\('([^']+)', b'([^']+)'\)")
@@ -31,9 +33,68 @@ def counterexample(text):
     return (match.group(1), match.group(2)) if match else None
 
 
+def counterexample_of(error, rep):
+    """``(hypothesis version, blob)`` of the example that failed with
+    ``error`` (reported as ``rep``), if hypothesis printed it."""
+    notes = '\n'.join(getattr(error, '__notes__', ()))
+    return counterexample(notes) or counterexample(rep.longreprtext)
+
+
 def file_name(property_id):
     test = property_id.split('::', 1)[-1]
     return 'repro_' + re.sub(r'\W+', '_', test).strip('_') + '.py'
+
+
+def attach(item, rep, error, prop):
+    """Put a reproduction script under the failure ``rep`` of ``item`` (and
+    into ``--repro-dir``); ``prop``, its ``reporting.Property``, keeps the
+    script and the file it was written to."""
+    config = item.config
+    run, impl = session.of(config), session.implementation(config)
+    blob = counterexample_of(error, rep)
+    _, profile_option = session.profile_text(run)
+    options = [f'--device={run.device}', *profile_option.split(),
+               f'--hypothesis-seed={run.seed_text}']
+    extension = config.getoption('extension', None)
+    if extension is not None:
+        module, _, factory = extension.rpartition(':')
+        if loader.names_a_file(module):
+            module = str(config.invocation_params.dir / module)
+        options.append(f'--extension={module}:{factory}')
+    target = prop.id if session.SUITE_DIR in item.path.resolve().parents else \
+        f"{item.path}::{item.nodeid.split('::', 1)[1]}"
+    text, why = None, 'no counterexample to replay on the CPU through ns'
+    ns = getattr(item, 'funcargs', {}).get('ns')
+    if blob is not None and ns is not None and run.device.kind == 'cpu':
+        try:
+            module = impl.file if impl.resolved_as == 'file' else impl.module.__name__
+            text, why = script_checks.public_script(
+                item, ns, blob, error, property_id=target, file=file_name(target),
+                module=module, describe=impl.describe(), suite_version=report.suite_version(),
+                where=str(config.invocation_params.dir))
+        except (Exception, pytest.fail.Exception, pytest.skip.Exception):
+            # Never lose the report over a script; pytest.raises and friends
+            # inside a replayed property raise pytest's own outcomes.
+            text, why = None, NOT_REPLAYED
+    if text is None:
+        text = script(
+            target, impl=impl.file if impl.resolved_as == 'file' else impl.spec,
+            describe=impl.describe(), options=options, blob=blob,
+            suite_version=report.suite_version(), search_dir=str(config.invocation_params.dir))
+    prop.repro = text
+    note = '' if why is None else f'# (replays through the suite: {why})\n'
+    section = note + text
+    directory = config.getoption('repro_dir')
+    if directory:
+        path = pathlib.Path(config.invocation_params.dir, directory, file_name(target))
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding='utf-8')
+        prop.repro_file = str(path)
+        section = f'# written to {path}\n{note}{text}'
+    section += '\n# To declare this failure expected, add to the --expectations file:\n'
+    section += ''.join(f'#   {line}\n' for line in expectations.entry_toml(
+        prop.id, 'TODO: why', blob).splitlines())
+    rep.sections.append(('conformance: reproduce this failure', section))
 
 
 def script(property_id, *, impl, describe, options, blob, suite_version, search_dir=None):
@@ -85,15 +146,11 @@ class _Replay:
     def __init__(self, blob):
         self.blob = blob
 
-    def pytest_collection_modifyitems(self, items):
-        for item in items:
-            reproduce_failure(self.blob[0], self.blob[1].encode())(
-                getattr(item.obj, '__func__', item.obj))
-
     @pytest.hookimpl(wrapper=True)
     def pytest_runtest_call(self, item):
         try:
-            return (yield)
+            with examples.replaying(item.obj, self.blob):
+                return (yield)
         except DidNotReproduce as e:
             if 'completed successfully' not in str(e):
                 raise   # the blob no longer fits the property: not a pass

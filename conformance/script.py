@@ -5,21 +5,22 @@ proxy.  Every operation the suite performs through it (reading a public
 name, calling, assigning an attribute, indexing) becomes a line of Python
 source over ``ns``, ``numpy`` and literals; proxied objects are unwrapped
 before they go back into the implementation, so its own ``isinstance``
-checks still see its objects.  Where the runners observe a trace
-(``runners.optim.snapshot``), the property's checker (``script_checks``)
-writes what it asserts there.  When an argument cannot be written as source
-(a closure, a recording hook) the recording gives up and the plugin falls
-back to the suite-based script of ``repro.py``.
+checks still see its objects.  Where the runners observe a trace (the
+recorder is ``runners.optim``'s observer meanwhile), the checker the
+property declares (``script_checks``) writes what it asserts there.  When an
+argument cannot be written as source (a closure, a recording hook) the
+recording gives up and the plugin falls back to the suite-based script of
+``repro.py``.
 """
-import contextlib
 import dataclasses
 import types
 
-import hypothesis
 import numpy
 from hypothesis.reporting import with_reporter
 
+from conformance import examples
 from conformance.namespace import Namespace
+from conformance.runners import optim
 
 
 class Unexpressible(Exception):
@@ -91,10 +92,24 @@ class Checkpoint:
     optimizer: object
 
 
-class Recorder:
+class Recorder(optim.Observer):
     def __init__(self):
+        self.start_over()
+
+    def start_over(self, *_):
+        """Forget what was recorded: each run of the example is recorded afresh."""
         self.lines, self.problems, self.runs = [], [], []
         self._known, self._counts, self._indent = {}, {}, 0
+
+    def started(self, scenario):
+        """The runner begins a run (``runners.optim.prepare``)."""
+        self.runs.append([scenario, 0])
+
+    def snapshot(self, built, optimizer):
+        """The runner observes the trace: a checkpoint in the recording."""
+        run = self.runs[-1]
+        self.lines.append(Checkpoint(len(self.runs) - 1, run[1], run[0], built, optimizer))
+        run[1] += 1
 
     def emit(self, text, uses=frozenset(), defines=None):
         self.lines.append(Line(text, self._indent, defines, frozenset(uses)))
@@ -214,29 +229,6 @@ class Proxy:
         return repr(self._target)
 
 
-@contextlib.contextmanager
-def _observing(recorder):
-    """Mark each run (``prepare``) and each trace snapshot in the recording."""
-    from conformance.runners import optim
-    prepare, snapshot = optim.prepare, optim.snapshot
-
-    def recorded_prepare(ns, scenario):
-        recorder.runs.append([scenario, 0])
-        return prepare(ns, scenario)
-
-    def recorded_snapshot(built, optimizer):
-        run = recorder.runs[-1]
-        recorder.lines.append(Checkpoint(len(recorder.runs) - 1, run[1], run[0], built, optimizer))
-        run[1] += 1
-        return snapshot(built, optimizer)
-
-    optim.prepare, optim.snapshot = recorded_prepare, recorded_snapshot
-    try:
-        yield
-    finally:
-        optim.prepare, optim.snapshot = prepare, snapshot
-
-
 def _message(error):
     """The property's message, without pytest's assertion rewriting (which
     shows object addresses)."""
@@ -253,30 +245,18 @@ def record(item, ns, blob, error):
     """Replay ``blob`` on ``item`` with a recording ``ns``: ``(recorder, None)``,
     or ``(None, why not)`` when the replay cannot stand for the failure."""
     recorder = Recorder()
-    function = getattr(item.obj, '__func__', item.obj)
-    inner = item.obj.hypothesis.inner_test
-    attribute = '_hypothesis_internal_use_reproduce_failure'
-    previous = getattr(function, attribute, None)
-
-    def recorded(*args, **kwargs):   # a fresh recording for each run of the example
-        recorder.__init__()
-        return inner(*args, **kwargs)
-
     kwargs = {name: item.funcargs[name] for name in item._fixtureinfo.argnames}
     kwargs['ns'] = Proxy(recorder, ns, 'ns', ())
-    hypothesis.reproduce_failure(blob[0], blob[1].encode())(function)
-    item.obj.hypothesis.inner_test = recorded
     try:
-        with _observing(recorder), with_reporter(lambda *_: None):
+        with examples.replaying(item.obj, blob), \
+                examples.each_example(item.obj, recorder.start_over), \
+                optim.observed_by(recorder), with_reporter(lambda *_: None):
             item.obj(**kwargs)
     except Exception as e:   # NOQA: the failure is what we want
         if (type(e), _message(e)) != (type(error), _message(error)):
             return None, NOT_REPLAYED
     else:
         return None, 'recorded replay passed'
-    finally:
-        item.obj.hypothesis.inner_test = inner
-        setattr(function, attribute, previous)
     if recorder.problems:
         return None, recorder.problems[0]
     return recorder, None

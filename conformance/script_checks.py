@@ -3,15 +3,20 @@
 A checker turns a ``script.Checkpoint`` (a runner's snapshot after setup or
 an update) into script lines asserting what the property asserts there, with
 the expected values computed by the suite's model now and written as
-literals.  Properties without a checker get lines printing the observed
-values, and the script says to compare them by eye with the rule.
+literals.  A property declares its checker, ``@rule(..., script=checker)``;
+properties without one get lines printing the observed values, and the
+script says to compare them by eye with the rule.
+
+``load`` is copied into every script (``inspect.getsource``), so it imports
+the implementation on its own rather than through ``loader``.
 """
 import importlib.util
 import inspect
 import pathlib
 import sys
 
-from conformance import formulas, repro, script, tolerances
+from conformance import script, spec, tolerances
+from conformance.models import update_rules
 from conformance.strategies import optim as strategies
 
 HELPERS = {'observe': '''
@@ -75,7 +80,7 @@ def _after(point):
 
 
 def check_formulas(point, final_dtypes=False):
-    """test_update_formulas: parameters and states within the model's bounds."""
+    """Parameters and states within the model's bounds (test_update_formulas)."""
     if point.run != 0 or point.step == 0:
         return []
     scenario, k = point.scenario, point.step
@@ -83,8 +88,8 @@ def check_formulas(point, final_dtypes=False):
     lines = [script.Line(f"# {_after(point)}: {scenario.optimizer}'s formula in float64, "
                          'and the rounding bound the suite allows')]
     for path, p0 in scenario.init.items():
-        steps = formulas.trajectory(scenario.optimizer, hyper, p0,
-                                    [step.get(path) for step in scenario.grads])
+        steps = update_rules.trajectory(scenario.optimizer, hyper, p0,
+                                        [step.get(path) for step in scenario.grads])
         bounds = (tolerances.fp32_update_bounds(p0, steps) if scenario.fp32
                   else tolerances.trajectory_bounds(scenario.dtype, p0, steps))
         model, (param_bound, state_bounds) = steps[k - 1], bounds[k - 1]
@@ -105,9 +110,16 @@ def check_formulas(point, final_dtypes=False):
     return lines
 
 
+def check_formulas_and_final_dtypes(point):
+    """``check_formulas``, and after the last update the dtypes of the
+    parameters and states."""
+    return check_formulas(point, final_dtypes=True)
+
+
 def check_frozen(point):
-    """test_frozen_parameters_stay_bit_identical_and_the_rest_update_as_without_them:
-    run 0 is the scenario, run 1 the same without the frozen parameters."""
+    """Frozen parameters stay as they were, the rest update as without them
+    (test_frozen_parameters): run 0 is the scenario, run 1 the same without
+    the frozen parameters."""
     if point.step == 0:
         return []
     k = point.step
@@ -116,7 +128,7 @@ def check_frozen(point):
                       f'{path} after update {k} vs. the link without the frozen ones', p=p)
                 for path, p in point.built.params.items()]
     scenario = point.scenario
-    masks = formulas.enabled_masks(scenario)
+    masks = update_rules.enabled_masks(scenario)
     frozen = {path for path, mask in masks.items() if not mask[0]}
     lines = [script.Line('observed = {}') if k == 1 else None]
     for path, p in point.built.params.items():
@@ -143,24 +155,14 @@ def show(point):
     return [_line('print({0}, {1})', f'run {point.run + 1}, {_after(point)}:', observed)]
 
 
-CHECKERS = {
-    'test_every_rule_follows_its_closed_form_formula':
-        lambda point: check_formulas(point, final_dtypes=True),
-    'test_fp32_update_accumulates_steps_below_float16_resolution': check_formulas,
-    'test_frozen_parameters_stay_bit_identical_and_the_rest_update_as_without_them':
-        check_frozen,
-}
-
-
-def public_script(item, ns, blob, error, *, property_id, module, describe, suite_version,
-                  where=None):
+def public_script(item, ns, blob, error, *, property_id, file, module, describe,
+                  suite_version, where=None):
     """``(script text, None)``, or ``(None, why not)`` where the example
-    cannot be written over the public API."""
+    cannot be written over the public API; ``file`` is the script's name."""
     recorder, why = script.record(item, ns, blob, error)
     if recorder is None:
         return None, why
-    name = item.originalname
-    checker = CHECKERS.get(name)
+    checker = spec.script_checker(item)
     if checker is None and not any(isinstance(line, script.Checkpoint) for line in recorder.lines):
         return None, 'the property observes no trace the script can show'
     body = recorder.render(checker or show)
@@ -168,7 +170,6 @@ def public_script(item, ns, blob, error, *, property_id, module, describe, suite
     verdict = ("print('the example behaves as the property requires')" if checker else
                '# Reproduces the calls; compare by eye with the rule:\n'
                + ''.join(f'#   {line}\n' for line in rule.splitlines()))
-    file = repro.file_name(property_id)
     helpers = ''.join(text for name, text in HELPERS.items() if name + '(' in body)
     return f'''"""Reproduce {property_id} on {describe}.
 

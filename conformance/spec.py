@@ -3,7 +3,9 @@
 ``@rule(family, source=..., level=...)`` gives a property its family (a row
 of the summary matrix), its requirement level and the source of truth (a
 Chainer doc section or ``file:function@v7.8.1``).  The property's stable id
-is its test name.  Levels:
+is its test name.  ``script=`` names its script checker (``script_checks``),
+which writes what the property asserts into the public-API script of a
+failure (``script_checker``).  Levels:
 
 - ``must``: documented behaviour;
 - ``quirk``: undocumented Chainer behaviour an implementation may choose not
@@ -32,12 +34,19 @@ FAMILIES = (
 LEVELS = ('must', 'quirk', 'hardening')
 
 
-def rule(family, *, source, level='must'):
+def rule(family, *, source, level='must', script=None):
     if family not in FAMILIES:
         raise ValueError(f'unknown family {family!r}; add it to spec.FAMILIES')
     if level not in LEVELS:
         raise ValueError(f'level must be one of {LEVELS}, not {level!r}')
-    return pytest.mark.conformance(family=family, level=level, source=source)
+    checker = {} if script is None else {'script': script}
+    return pytest.mark.conformance(family=family, level=level, source=source, **checker)
+
+
+def script_checker(item):
+    """The script checker the property ``item`` declares (``@rule(script=...)``), or None."""
+    mark = item.get_closest_marker('conformance')
+    return None if mark is None else mark.kwargs.get('script')
 
 
 def diverges(impl, *, reason, source, numpy=None):

@@ -27,7 +27,10 @@ import os
 
 from hypothesis import example, given, strategies as st
 
-from conformance.runners import snapshot as runner
+from conformance import diff
+from conformance.models.serialization import guessed_on_load
+from conformance.models.triggers import legacy_trigger_decision, legacy_trigger_warnings
+from conformance.runners import damaged, training
 from conformance.spec import diverges, rule
 from conformance.strategies import snapshot as scenarios
 
@@ -54,8 +57,8 @@ def _unchanged_from_file(attempt):
     undamaged, which is fine."""
     if attempt.after is None:
         return False
-    keys = set(attempt.saved) - {runner.ELAPSED}
-    return all(runner.same_content(attempt.saved[k], attempt.after.get(k)) for k in keys)
+    keys = set(attempt.saved) - {training.ELAPSED}
+    return all(diff.same_content(attempt.saved[k], attempt.after.get(k)) for k in keys)
 
 
 @rule('bad-input', source=LOAD)
@@ -64,8 +67,8 @@ def test_snapshot_missing_a_key_fails_with_key_error_naming_it(out_dir, ns, case
     """In strict mode (the default) "the deserializer raises an error when an
     expected value is not found": a snapshot without one of the keys the
     trainer reads raises KeyError whose message names the full key."""
-    attempt = runner.attempt_damaged_load(ns, case, out_dir,
-                                          keys=lambda k: not runner.guessed_on_load(k))
+    attempt = damaged.attempt_damaged_load(ns, case, out_dir,
+                                          keys=lambda k: not guessed_on_load(k))
     assert isinstance(attempt.error, KeyError), (
         f'loading a snapshot without {attempt.key!r}: expected KeyError, got {attempt.error!r}')
     assert attempt.key in str(attempt.error), (
@@ -80,7 +83,7 @@ def test_snapshot_missing_a_trigger_position_loads_with_a_warning(out_dir, ns, c
     or of the iterator does not fail: the object guesses it from the current
     position, triggers with a UserWarning, the iterator silently (SEMANTICS
     C4, D7)."""
-    attempt = runner.attempt_damaged_load(ns, case, out_dir, keys=runner.guessed_on_load)
+    attempt = damaged.attempt_damaged_load(ns, case, out_dir, keys=guessed_on_load)
     assert attempt.error is None, (
         f'loading a snapshot without {attempt.key!r} raised {attempt.error!r}; it should '
         'be guessed')
@@ -97,7 +100,7 @@ def test_damaged_snapshot_fails_to_load(out_dir, ns, case):
     member whose bytes are no pickle, raises; only a
     corruption of bits the compression ignores may load, and then it loads
     the undamaged content."""
-    attempt = runner.attempt_damaged_load(ns, case, out_dir)
+    attempt = damaged.attempt_damaged_load(ns, case, out_dir)
     if attempt.error is None:
         assert case.damage.kind == 'corrupt' and _unchanged_from_file(attempt), (
             f'{_what(attempt, case)} loaded without an error')
@@ -115,7 +118,7 @@ def test_damaged_snapshot_fails_to_load(out_dir, ns, case):
 def test_failed_load_names_the_key_or_the_file(out_dir, ns, case):
     """When loading a damaged snapshot fails, the error message names the key
     it failed on, or the file when the damage is to the file as a whole."""
-    attempt = runner.attempt_damaged_load(ns, case, out_dir)
+    attempt = damaged.attempt_damaged_load(ns, case, out_dir)
     if attempt.error is not None:
         message = str(attempt.error)
         named = [n for n in (attempt.key, attempt.path, os.path.basename(attempt.path)) if n]
@@ -134,11 +137,11 @@ def test_failed_load_names_the_key_or_the_file(out_dir, ns, case):
 def test_failed_load_leaves_the_target_unchanged(out_dir, ns, case):
     """When loading a damaged snapshot fails, the target trainer is exactly as
     it was: no parameter, state, position or extension state half-loaded."""
-    attempt = runner.attempt_damaged_load(ns, case, out_dir)
+    attempt = damaged.attempt_damaged_load(ns, case, out_dir)
     if attempt.error is not None:
         assert attempt.after is not None, (
             f'{_what(attempt, case)}: after the failed load the trainer cannot be serialized')
-        lines = runner.content_differences(attempt.before, attempt.after)
+        lines = diff.content_differences(attempt.before, attempt.after)
         assert not lines, (
             f'{_what(attempt, case)} raised {type(attempt.error).__name__} but changed the '
             'target (expected: before, got: after):\n' + '\n'.join(lines))
@@ -157,48 +160,11 @@ def test_load_npz_never_unpickles_snapshot_content(out_dir, ns, case):
     tripwire in the suite), written in .npy format 1.0, 2.0 or 3.0, is never
     unpickled: the load fails without running it (a saved ``None`` still
     loads, see the round-trip properties)."""
-    attempt = runner.attempt_damaged_load(ns, case, out_dir)
+    attempt = damaged.attempt_damaged_load(ns, case, out_dir)
     assert not attempt.unpickled, (
         f'loading {_what(attempt, case)} unpickled it and ran its code '
         f'(load_npz {"raised " + repr(attempt.error) if attempt.error else "returned"})')
     assert attempt.error is not None, f'{_what(attempt, case)} loaded without an error'
-
-
-# Chainer's warnings for a trigger snapshot of an older format, per missing key.
-def legacy_trigger_warnings(kind):
-    if kind == 'OnceTrigger':
-        return ['The flag is not saved.OnceTrigger guess it is not first when resumed. '
-                'If this trigger is resumed before first called, it may not work correctly.']
-    warned = [
-        'The previous value of iteration is not saved. '
-        f'{kind} guesses it using current iteration. '
-        'If this trigger is not called at every iteration, it may not work correctly.',
-        'The previous value of epoch_detail is not saved. '
-        f'{kind} uses the value of trainer.updater.previous_epoch_detail. '
-        'If this trigger is not called at every iteration, it may not work correctly.']
-    if kind == 'ManualScheduleTrigger':
-        warned.append('The flag of finished is not saved. ManualScheduleTrigger set the flag '
-                      'to `False` to force initialization and reset in next `__call__`.')
-    return warned
-
-
-def legacy_trigger_decision(spec, load):
-    """(fired, finished) at the first call after a keyless load: the previous
-    iteration is guessed as ``iteration - 1``, the previous epoch detail is the
-    updater's, ``finished`` is recomputed from the position, and a once
-    trigger counts as already called."""
-    if spec.kind == 'OnceTrigger':
-        (call_on_resume,) = spec.args
-        return call_on_resume, True
-    points, unit = spec.args
-    if unit == 'iteration':
-        previous, current = load.iteration - 1, load.iteration
-    else:
-        previous, current = load.previous_epoch_detail, load.epoch_detail
-    if spec.kind == 'IntervalTrigger':
-        return previous // points != current // points, None
-    points = points if isinstance(points, list) else [points]
-    return any(previous < p <= current for p in points), current >= max(points)
 
 
 @rule('bad-input', level='quirk',
@@ -215,7 +181,7 @@ def test_trigger_loaded_without_its_keys_warns_and_guesses_its_position(out_dir,
     ``iteration - 1``, previous epoch detail from the updater, ``finished``
     recomputed; a once trigger takes itself as already called (SEMANTICS C4)."""
     iterations = min(iterations, scenario.stop)
-    load = runner.legacy_trigger_load(ns, spec, scenario, out_dir, iterations)
+    load = damaged.legacy_trigger_load(ns, spec, scenario, out_dir, iterations)
     expected = legacy_trigger_warnings(spec.kind)
     # Distinct messages: an atomic load may serialize twice (test_bad_input hardening).
     warned = list(dict.fromkeys(load.warned))

@@ -11,9 +11,10 @@ import numpy
 import pytest
 from hypothesis import given, strategies as st
 
-from conformance import devices, formulas, tolerances
+from conformance import devices, tolerances
+from conformance.models import update_rules
 from conformance.runners import optim as optim_runner
-from conformance.runners import snapshot as snapshot_runner
+from conformance.runners import training as training_runner
 from conformance.spec import rule
 from conformance.strategies import optim as optim_scenarios
 from conformance.strategies import snapshot as snapshot_scenarios
@@ -44,7 +45,7 @@ def test_gpu_trajectory_matches_cpu_within_the_dtype_tolerance(out_dir, ns, devi
     on_gpu = optim_runner.run_updates(ns, scenario)
     hyper = scenario.effective_hyper()
     for path, p0 in scenario.init.items():
-        steps = formulas.trajectory(scenario.optimizer, hyper, p0,
+        steps = update_rules.trajectory(scenario.optimizer, hyper, p0,
                                     [g.get(path) for g in scenario.grads])
         bounds = tolerances.trajectory_bounds(scenario.dtype, p0, steps)
         for k, ((bound, _), cpu, gpu) in enumerate(
@@ -74,14 +75,14 @@ def test_snapshot_crosses_devices_and_training_continues(out_dir, ns, device, wr
     other = devices.CPU if written_on == 'gpu' else device
     writer = device if written_on == 'gpu' else devices.CPU
     with devices.using(writer):
-        _, path = snapshot_runner.snapshot_file(ns, scenario, out_dir)
-        same = snapshot_runner.resume_from(ns, scenario, out_dir, path)
+        _, path = training_runner.snapshot_file(ns, scenario, out_dir)
+        same = training_runner.resume_from(ns, scenario, out_dir, path)
         same.trainer.run()
-        same_trace = snapshot_runner.trace_of(ns, same)
+        same_trace = training_runner.trace_of(ns, same)
     with devices.using(other):
-        crossed = snapshot_runner.resume_from(ns, scenario, out_dir, path)
+        crossed = training_runner.resume_from(ns, scenario, out_dir, path)
         crossed.trainer.run()
-        crossed_trace = snapshot_runner.trace_of(ns, crossed)
+        crossed_trace = training_runner.trace_of(ns, crossed)
     assert crossed_trace.events == same_trace.events, (
         f'written on {written_on}: the extension calls differ after crossing devices')
     assert sorted(crossed_trace.state) == sorted(same_trace.state)

@@ -24,16 +24,21 @@ import warnings
 import pytest
 from hypothesis import example, given, strategies as st
 
-from conformance import diff, formulas, loader
+from conformance import diff, loader
 from conformance.namespace import Namespace
 from conformance.runners import differential as runner
 from conformance.runners import optim as optim_runner
-from conformance.runners import snapshot as snapshot_runner
+from conformance.runners import names as names_runner
+from conformance.runners import schedules as schedules_runner
 from conformance.runners import trainer as trainer_runner
 from conformance.spec import rule
 from conformance.strategies import optim as optim_scenarios
 from conformance.strategies import snapshot as snapshot_scenarios
 from conformance.strategies import trainer as trainer_scenarios
+from conformance.strategies.frozen import frozen_scenarios, toggling_scenarios
+from conformance.strategies.hooks import hook_order_scenarios
+from conformance.strategies.hyperparameters import (
+    mixed_hyperparameter_ops, scheduled_updates)
 
 FAMILY = 'differential'
 
@@ -87,14 +92,14 @@ def test_extension_names_match_the_reference(out_dir, ns, reference_ns, scenario
     reference's."""
     probes = runner.name_probes(scenario)
     assert_same_trace(ns, reference_ns,
-                      lambda ns, s: trainer_runner.run_names(ns, out_dir, s, probes), scenario)
+                      lambda ns, s: names_runner.run_names(ns, out_dir, s, probes), scenario)
 
 
 SCHEDULES = {
-    'schedule': trainer_runner.run_schedule,
-    'stop': trainer_runner.run_stop,
-    'resumed once': trainer_runner.run_resumed_once,
-    'iterator states': trainer_runner.run_iterator_states,
+    'schedule': schedules_runner.run_schedule,
+    'stop': schedules_runner.run_stop,
+    'resumed once': schedules_runner.run_resumed_once,
+    'iterator states': schedules_runner.run_iterator_states,
 }
 
 
@@ -128,25 +133,10 @@ def test_trigger_schedules_match_the_reference(out_dir, ns, reference_ns, case):
 
 # --- optimizers ------------------------------------------------------------------
 
-@st.composite
-def scheduled_updates(draw):
-    """Updates with hooks, per-rule values set after setup and optimizer
-    values changed between updates."""
-    scenario = draw(optim_scenarios.update_scenarios(hooks=True, fp32=True,
-                                                     exclude=('adabound',)))
-    scenario.overrides = draw(optim_scenarios.overrides(scenario))
-    names = [n for n in formulas.DEFAULTS[scenario.optimizer] if n not in ('adabound', 'amsgrad')]
-    values = {n: optim_scenarios.hyper_value(scenario.optimizer, n, scenario.dtype) for n in names}
-    scenario.changes = draw(st.lists(st.fixed_dictionaries({}, optional=values),
-                                     min_size=scenario.steps, max_size=scenario.steps))
-    return scenario
-
-
 @rule(FAMILY, level='quirk',
       source='chainer/optimizer.py:GradientMethod.update, UpdateRule.update@v7.8.1')
 @given(scenario=st.one_of(optim_scenarios.update_scenarios(hooks=True, fp32=True),
-                          scheduled_updates(), optim_scenarios.frozen_scenarios(),
-                          optim_scenarios.toggling_scenarios()))
+                          scheduled_updates(), frozen_scenarios(), toggling_scenarios()))
 def test_update_traces_match_the_reference(out_dir, ns, reference_ns, scenario):
     """After setup and after every ``update()``: each parameter, gradient,
     rule ``t`` and state array bit for bit, ``optimizer.t`` and each link's
@@ -157,7 +147,7 @@ def test_update_traces_match_the_reference(out_dir, ns, reference_ns, scenario):
 
 @rule(FAMILY, level='quirk',
       source='chainer/optimizer.py:_Hookable.add_hook, GradientMethod.update@v7.8.1')
-@given(case=optim_scenarios.hook_order_scenarios())
+@given(case=hook_order_scenarios())
 def test_hook_call_logs_match_the_reference(out_dir, ns, reference_ns, case):
     """Optimizer and rule hooks are called in the same order, with the same
     ``t`` and parameters, as in the reference."""
@@ -165,31 +155,9 @@ def test_hook_call_logs_match_the_reference(out_dir, ns, reference_ns, case):
                       lambda ns, c: optim_runner.run_hook_log(ns, *c), case)
 
 
-@st.composite
-def hyperparameter_ops(draw):
-    """Sets of optimizer and rule hyperparameters, and deletes of a value a
-    rule set (see ``run_hyperparameter_ops``)."""
-    scenario = draw(optim_scenarios.update_scenarios(max_steps=1, exclude=('adabound',)))
-    names = [n for n in formulas.DEFAULTS[scenario.optimizer] if n != 'adabound']
-    ops, owned = [], set()
-    for _ in range(draw(st.integers(1, 6))):
-        kind = draw(st.sampled_from(('optimizer', 'rule', 'del')))
-        name, path = draw(st.sampled_from(names)), draw(st.sampled_from(list(scenario.init)))
-        value = optim_scenarios.hyper_value(scenario.optimizer, name, scenario.dtype)
-        if kind == 'optimizer':
-            ops.append(('optimizer', name, draw(value)))
-        elif kind == 'rule':
-            ops.append(('rule', path, name, draw(value)))
-            owned.add((path, name))
-        elif (path, name) in owned:
-            ops.append(('del', path, name))
-            owned.discard((path, name))
-    return scenario, ops
-
-
 @rule(FAMILY, level='quirk',
       source='chainer/optimizer.py:Hyperparameter, HyperparameterProxy@v7.8.1')
-@given(case=hyperparameter_ops())
+@given(case=mixed_hyperparameter_ops())
 def test_hyperparameter_readings_match_the_reference(out_dir, ns, reference_ns, case):
     """After each set or delete, every hyperparameter read from the
     optimizer, its ``hyperparam`` and each rule (attribute and

@@ -10,18 +10,16 @@ import dataclasses
 import numpy
 from hypothesis import given, strategies as st
 
-from conformance import formulas
+from conformance import script_checks
+from conformance.diff import assert_same
+from conformance.models import update_rules
 from conformance.runners import optim as runner
 from conformance.spec import rule
 from conformance.strategies import optim as strategies
+from conformance.strategies.frozen import (
+    frozen_clipping_scenarios, frozen_scenarios, toggling_scenarios)
 
 FAMILY = 'frozen-parameters'
-
-
-def assert_same(actual, expected, what):
-    diff = runner.bitwise_difference(actual, expected, what)
-    if diff is not None:
-        raise AssertionError(diff)
 
 
 def expected_update_enabled(tree, enabled):
@@ -31,8 +29,9 @@ def expected_update_enabled(tree, enabled):
             for link in tree.link_paths()}
 
 
-@given(scenario=strategies.frozen_scenarios())
-@rule(FAMILY, source='chainer/optimizer.py:UpdateRule.update@v7.8.1; chainer/link.py:Link.disable_update@v7.8.1 (SEMANTICS F2, F8)')
+@given(scenario=frozen_scenarios())
+@rule(FAMILY, source='chainer/optimizer.py:UpdateRule.update@v7.8.1; chainer/link.py:Link.disable_update@v7.8.1 (SEMANTICS F2, F8)',
+      script=script_checks.check_frozen)
 def test_frozen_parameters_stay_bit_identical_and_the_rest_update_as_without_them(
         out_dir, ns, scenario):
     """A parameter frozen after setup (its rule's ``enabled = False``, or
@@ -40,7 +39,7 @@ def test_frozen_parameters_stay_bit_identical_and_the_rest_update_as_without_the
     keeps t = 0 and no state, whatever the optimizer and hooks; every other
     parameter ends bit for bit where it ends when the frozen ones are not in
     the link at all; ``update_enabled`` reports the frozen hierarchies."""
-    masks = formulas.enabled_masks(scenario)
+    masks = update_rules.enabled_masks(scenario)
     frozen = {path for path, mask in masks.items() if not mask[0]}
     trace = runner.run_updates(ns, scenario)
     pruned = runner.run_updates(ns, strategies.without(scenario, frozen))
@@ -59,7 +58,7 @@ def test_frozen_parameters_stay_bit_identical_and_the_rest_update_as_without_the
                 'update_enabled by link path')
 
 
-@given(scenario=strategies.toggling_scenarios())
+@given(scenario=toggling_scenarios())
 @rule(FAMILY, source='chainer/optimizer.py:UpdateRule.update@v7.8.1; chainer/link.py:Link.enable_update@v7.8.1 (SEMANTICS E9, F2, F8)')
 def test_each_parameter_moves_only_on_its_enabled_updates(out_dir, ns, scenario):
     """Rules switched off and on between updates (``disable_update`` /
@@ -67,7 +66,7 @@ def test_each_parameter_moves_only_on_its_enabled_updates(out_dir, ns, scenario)
     for bit where it ends alone under the same optimizer, fed only the
     gradients of the updates its rule was enabled for; its rule's t counts
     those updates while ``optimizer.t`` counts them all."""
-    masks = formulas.enabled_masks(scenario)
+    masks = update_rules.enabled_masks(scenario)
     trace = runner.run_updates(ns, scenario)
     for path, mask in masks.items():
         enabled_steps = [k for k, on in enumerate(mask) if on]
@@ -105,28 +104,14 @@ def test_disable_update_before_setup_has_no_effect(out_dir, ns, scenario, data):
                         f'{path} after update {k}')
 
 
-@st.composite
-def clipping_scenarios(draw):
-    """Frozen parameters under GradientClipping with a threshold below every
-    update's gradient norm, so that every update clips."""
-    scenario = draw(strategies.frozen_scenarios(hooks=False, exclude=('adabound',)))
-    norms = [numpy.sqrt(sum(float(numpy.sum(numpy.square(g, dtype=numpy.float64)))
-                            for g in step.values() if g is not None))
-             for step in scenario.grads]
-    positive = [n for n in norms if n > 0] or [1.0]
-    ratio = draw(st.floats(0.1, 0.8), label='threshold / smallest norm')
-    scenario.optimizer_hooks = (strategies.Hook('GradientClipping', (ratio * min(positive),)),)
-    return scenario
-
-
-@given(scenario=clipping_scenarios())
+@given(scenario=frozen_clipping_scenarios())
 @rule(FAMILY, source='chainer/optimizer_hooks/gradient_clipping.py:GradientClipping.__call__@v7.8.1 (SEMANTICS F9)')
 def test_gradient_clipping_norm_includes_frozen_parameters(out_dir, ns, scenario):
     """GradientClipping's norm is taken over every initialized parameter,
     frozen ones included, and it rescales their gradients too: the enabled
     parameters (and all gradients) end bit for bit as when nothing is frozen,
     while the frozen parameters do not move."""
-    masks = formulas.enabled_masks(scenario)
+    masks = update_rules.enabled_masks(scenario)
     frozen = {path for path, mask in masks.items() if not mask[0]}
     trace = runner.run_updates(ns, scenario)
     unfrozen = runner.run_updates(ns, dataclasses.replace(scenario, actions=None))

@@ -8,46 +8,18 @@ import numpy
 import pytest
 from hypothesis import given, strategies as st
 
-from conformance import formulas, tolerances
+from conformance import devices, tolerances
+from conformance.diff import assert_same
+from conformance.models import update_rules
 from conformance.runners import optim as runner
 from conformance.spec import rule
 from conformance.strategies import optim as strategies
+from conformance.strategies.frozen import frozen_scenarios
+from conformance.strategies.hyperparameters import (
+    hyperparameter_ops, overrides, scheduled_scenarios)
 
 FAMILY = 'hyperparameters'
-ALL_NAMES = sorted({name for names in formulas.DEFAULTS.values() for name in names})
-
-
-def assert_same(actual, expected, what):
-    diff = runner.bitwise_difference(actual, expected, what)
-    if diff is not None:
-        raise AssertionError(diff)
-
-
-@st.composite
-def hyperparameter_ops(draw):
-    """A scenario and a sequence of sets and deletes of hyperparameters on
-    the optimizer and on rules; a delete only removes a value the rule set."""
-    scenario = draw(strategies.update_scenarios(max_steps=1, exclude=('adabound',)))
-    names = [n for n in formulas.DEFAULTS[scenario.optimizer] if n != 'adabound']
-    paths = list(scenario.init)
-
-    def value(name):
-        return strategies.hyper_value(scenario.optimizer, name, scenario.dtype)
-    ops, own = [], {path: set() for path in paths}
-    for _ in range(draw(st.integers(1, 8))):
-        kind = draw(st.sampled_from(('optimizer', 'rule', 'del')))
-        name = draw(st.sampled_from(names))
-        path = draw(st.sampled_from(paths))
-        if kind == 'optimizer':
-            ops.append(('optimizer', name, draw(value(name))))
-        elif kind == 'rule':
-            ops.append(('rule', path, name, draw(value(name))))
-            own[path].add(name)
-        elif own[path]:
-            name = draw(st.sampled_from(sorted(own[path])))
-            ops.append(('del', path, name))
-            own[path].discard(name)
-    return scenario, ops
+ALL_NAMES = sorted({name for names in update_rules.DEFAULTS.values() for name in names})
 
 
 def expected_readings(scenario, ops):
@@ -88,18 +60,6 @@ def test_rules_read_the_optimizers_values_until_they_set_their_own(out_dir, ns, 
         assert_same(got, want, f'after {ops[:k]}' if k else 'after setup')
 
 
-@st.composite
-def scheduled_scenarios(draw):
-    """Rule overrides at setup, then optimizer values changed between updates."""
-    scenario = draw(strategies.update_scenarios(hooks=True, exclude=('adabound', 'amsgrad')))
-    scenario.overrides = draw(strategies.overrides(scenario, exclude=('adabound', 'amsgrad')))
-    names = [n for n in formulas.DEFAULTS[scenario.optimizer] if n not in ('adabound', 'amsgrad')]
-    values = {n: strategies.hyper_value(scenario.optimizer, n, scenario.dtype) for n in names}
-    scenario.changes = draw(st.lists(st.fixed_dictionaries({}, optional=values),
-                                     min_size=scenario.steps, max_size=scenario.steps))
-    return scenario
-
-
 @given(scenario=scheduled_scenarios())
 @rule(FAMILY, source='chainer/optimizer.py:Hyperparameter@v7.8.1 (SEMANTICS E2; issue chainer#4973)')
 def test_optimizer_changes_between_updates_reach_only_rules_without_their_own_value(
@@ -128,7 +88,7 @@ def test_each_optimizer_proxies_its_documented_hyperparameters(out_dir, ns, opti
     """An optimizer's hyperparameter holds exactly its constructor arguments
     (documented defaults for the rest), and each is readable and writable as
     an attribute of the optimizer that forwards to ``optimizer.hyperparam``."""
-    defaults = formulas.DEFAULTS[optimizer]
+    defaults = update_rules.DEFAULTS[optimizer]
     given_values = data.draw(strategies.hyperparameters(optimizer), label='constructor arguments')
     new_values = data.draw(strategies.hyperparameters(optimizer), label='assigned')
     opt = getattr(ns.optimizers, optimizer)(**given_values)
@@ -147,7 +107,7 @@ def test_each_optimizer_proxies_its_documented_hyperparameters(out_dir, ns, opti
 def test_an_unproxied_name_set_on_the_optimizer_does_not_reach_its_hyperparameters(ns, optimizer):
     """Only the optimizer's own names are forwarded: assigning another (e.g.
     ``AdaDelta().lr``) leaves ``hyperparam`` without it."""
-    defaults = formulas.DEFAULTS[optimizer]
+    defaults = update_rules.DEFAULTS[optimizer]
     opt = getattr(ns.optimizers, optimizer)()
     others = [n for n in ALL_NAMES if n not in defaults and not hasattr(type(opt), n)]
     for name in others:
@@ -168,14 +128,14 @@ def test_a_rule_built_by_hand_holds_its_arguments_over_its_parents_values(ns, op
     holding the optimizer's documented defaults."""
     rule_class = type(getattr(ns.optimizers, optimizer)().create_update_rule())
     given = data.draw(strategies.hyperparameters(optimizer), label='rule arguments')
-    parent_values = {**formulas.DEFAULTS[optimizer],
+    parent_values = {**update_rules.DEFAULTS[optimizer],
                      **data.draw(strategies.hyperparameters(optimizer), label='parent values')}
     parent = ns.optimizer.Hyperparameter()
     for name, value in parent_values.items():
         setattr(parent, name, value)
     for base, where in ((None, 'no parent'), (parent, f'parent {parent_values}')):
         rule = rule_class(**given) if base is None else rule_class(base, **given)
-        inherited = formulas.DEFAULTS[optimizer] if base is None else parent_values
+        inherited = update_rules.DEFAULTS[optimizer] if base is None else parent_values
         assert_same(rule.hyperparam.get_dict(), {**inherited, **given},
                     f'{rule_class.__name__}(**{given}) with {where}: hyperparam.get_dict()')
         if base is not None:
@@ -189,7 +149,7 @@ def test_each_proxy_documents_itself_as_an_alias_of_its_hyperparameter(ns, optim
     """Read on the class, each proxied name is the proxy itself, whose
     docstring is ``Alias to ``self.hyperparam.<name>````."""
     cls = getattr(ns.optimizers, optimizer)
-    docs = {name: getattr(cls, name).__doc__ for name in formulas.DEFAULTS[optimizer]}
+    docs = {name: getattr(cls, name).__doc__ for name in update_rules.DEFAULTS[optimizer]}
     expected = {name: f'Alias to ``self.hyperparam.{name}``' for name in docs}
     assert docs == expected, f'{optimizer} proxies: {docs}, expected {expected}'
 
@@ -217,7 +177,7 @@ def test_adam_lr_is_a_read_only_alias_of_the_optimizers_alpha_t(out_dir, ns, hyp
     for _ in range(steps):
         built.params['/p'].grad = numpy.ones(2, 'f')
         opt.update()
-    expected = formulas.adam_alpha_t({**formulas.DEFAULTS['Adam'], **hyper}, steps)
+    expected = update_rules.adam_alpha_t({**update_rules.DEFAULTS['Adam'], **hyper}, steps)
     bound = tolerances.hook_bound(numpy.float64, abs(expected))
     with pytest.warns(DeprecationWarning):
         lr = opt.lr
@@ -268,7 +228,7 @@ def test_adam_learning_rate_errors_and_warnings_are_worded_as_chainers(ns):
             f'expected {[renamed.format(owner)]}')
 
 
-@given(scenario=strategies.frozen_scenarios(exclude=('adabound',)), epochs=st.integers(0, 2),
+@given(scenario=frozen_scenarios(exclude=('adabound',)), epochs=st.integers(0, 2),
        data=st.data())
 @rule(FAMILY, source='chainer/optimizer.py:Optimizer.setup, GradientMethod.setup@v7.8.1 (SEMANTICS E1)')
 def test_setup_again_starts_over_with_new_rules_and_no_hooks(out_dir, ns, scenario, epochs, data):
@@ -276,7 +236,7 @@ def test_setup_again_starts_over_with_new_rules_and_no_hooks(out_dir, ns, scenar
     optimizer's hooks and gives every parameter a new enabled rule with
     t = 0, no state, no hooks and no values of its own, so the next update is
     that of a fresh optimizer on the same values."""
-    scenario.overrides = data.draw(strategies.overrides(scenario), label='overrides')
+    scenario.overrides = data.draw(overrides(scenario), label='overrides')
     built, optimizer, report = runner.run_setup_again(ns, scenario, epochs)
     hyper = optimizer.hyperparam.get_dict()
     expected = {
@@ -285,7 +245,7 @@ def test_setup_again_starts_over_with_new_rules_and_no_hooks(out_dir, ns, scenar
         'rules': {path: {'new object': True, 't': 0, 'state': None, 'enabled': True,
                          'hyperparameters': hyper} for path in built.params}}
     assert_same(report, expected, 'after setup again')
-    values = {path: runner.host(p.array) for path, p in built.params.items()}
+    values = {path: devices.to_host(p.array) for path, p in built.params.items()}
     grads = data.draw(strategies.gradient_steps(scenario.tree.shapes(), scenario.dtype, 1),
                       label='next gradients')
     fresh = runner.run_updates(ns, dataclasses.replace(
@@ -393,14 +353,14 @@ def test_hyperparameter_lookup_walks_the_parent_chain(out_dir, ns, chain, missin
                 getattr(hp, missing)
 
 
-@pytest.mark.parametrize('preset', sorted(formulas.ADAM_PRESETS))
+@pytest.mark.parametrize('preset', sorted(update_rules.ADAM_PRESETS))
 @given(data=st.data())
 @rule(FAMILY, source='chainer/optimizers/adam.py:AdamW, AMSGrad, AdaBound, AMSBound@v7.8.1')
 def test_adam_presets_are_adam_with_their_flags_and_argument_order(ns, preset, data):
     """``AdamW``, ``AMSGrad``, ``AdaBound`` and ``AMSBound`` are ``Adam``s whose
     hyperparameter holds Adam's defaults, the preset's flags, and the arguments
     given, positionally in the documented order or by keyword."""
-    flags, order = formulas.ADAM_PRESETS[preset]
+    flags, order = update_rules.ADAM_PRESETS[preset]
     values = {name: data.draw(st.floats(0.0625, 0.5), label=name) for name in order}
     positional = order[:data.draw(st.integers(0, len(order)), label='positional')]
     keywords = data.draw(st.sets(st.sampled_from(order)), label='keywords') - set(positional)
@@ -408,7 +368,7 @@ def test_adam_presets_are_adam_with_their_flags_and_argument_order(ns, preset, d
                                          **{n: values[n] for n in keywords})
     assert isinstance(opt, ns.optimizers.Adam), f'{preset} is not a subclass of Adam'
     given_values = {n: values[n] for n in (*positional, *keywords)}
-    assert_same(opt.hyperparam.get_dict(), {**formulas.DEFAULTS['Adam'], **flags, **given_values},
+    assert_same(opt.hyperparam.get_dict(), {**update_rules.DEFAULTS['Adam'], **flags, **given_values},
                 f'{preset}(*{[values[n] for n in positional]}, '
                 f'**{ {n: values[n] for n in keywords} }).hyperparam.get_dict()')
 

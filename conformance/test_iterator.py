@@ -1,13 +1,10 @@
 """How ``SerialIterator`` walks a dataset (family 'iterator').
 
-The model sees the iterator as a stream: the orders of epochs 0, 1, 2, ...
-laid end to end, ``next()`` taking the next ``batch_size`` entries (without
-``repeat``: at most to the end of epoch 0).  Epoch ``e + 1``'s order is
-drawn, by ``order_sampler(order of epoch e, position)``, by the call whose
-batch reaches the end of epoch ``e``; ``position`` is where that batch
-starts inside epoch ``e`` (0 when it started in an earlier epoch).  The
-counters are Chainer's floating-point ones: ``epoch_detail`` is ``epoch +
-current_position / len(order)``.  (SEMANTICS D4-D7.)
+The model (``conformance/models/iterator.py``) sees the iterator as a
+stream: the orders of epochs 0, 1, 2, ... laid end to end, ``next()``
+taking the next ``batch_size`` entries (without ``repeat``: at most to the
+end of epoch 0), each epoch's order drawn by the call whose batch reaches
+the end of the epoch before.  (SEMANTICS D4-D7.)
 
 The trainer-level view (updater state, index order) is pinned by
 test_trigger_schedule.py, and the round trip of index and shuffled orders by
@@ -15,14 +12,14 @@ test_serialization.py; here: the iterator itself, with custom and seeded
 orders.
 """
 import math
-import typing
 
-import numpy
 import pytest
 from hypothesis import example, given, strategies as st
 
+from conformance.diff import records_mismatch
+from conformance.models.iterator import predict, shuffle_model
 from conformance.runners import iterator as runner
-from conformance.runners.iterator import Step, item
+from conformance.runners.iterator import IteratorStep, item
 from conformance.spec import rule
 from conformance.strategies import iterator as scenarios
 
@@ -30,48 +27,7 @@ SOURCE = 'chainer/iterators/serial_iterator.py:SerialIterator.{}@v7.8.1'
 NEXT = SOURCE.format('__next__')
 
 
-# --- model of Chainer's rule ------------------------------------------------------
-
-class Prediction(typing.NamedTuple):
-    steps: list     # Step records, as runner.Trace.steps
-    calls: list     # (step, current_order, current_position) per sampler call
-    order: list     # the order in force after the last call (None after a ValueError)
-
-
-def predict(n, batch_size, repeat, steps, sampler=None):
-    """What ``steps`` calls of ``next()`` give, for an iterator over ``n``
-    items in index order (``sampler`` is ``None``) or with ``order_sampler=sampler``."""
-    calls = []
-
-    def draw(step, order, position):
-        calls.append((step, [int(i) for i in order], position))
-        return numpy.asarray(sampler(order, position))
-    orders = [draw(0, numpy.arange(n), 0) if sampler else numpy.arange(n)]
-    size = len(orders[0])
-    consumed = 0          # stream entries taken so far
-    trace = [Step(None, 0, 0.0, None, False, 0)]
-    for step in range(1, steps + 1):
-        epoch, position = divmod(consumed, size)
-        detail = epoch + position / size
-        if not repeat and epoch > 0:
-            # Chainer records epoch_detail as previous even for this call.
-            trace.append(Step('StopIteration', epoch, detail, detail, True, position))
-            continue
-        end = consumed + batch_size if repeat else min(consumed + batch_size, size)
-        for ending in range(epoch, end // size):
-            if sampler is None:
-                orders.append(orders[-1])
-                continue
-            order = draw(step, orders[ending], max(consumed - ending * size, 0))
-            if len(order) != size:
-                return Prediction(trace + ['ValueError'], calls, None)
-            orders.append(order)
-        batch = [item(orders[t // size][t % size]) for t in range(consumed, end)]
-        consumed = end
-        trace.append(Step(batch, end // size, end // size + end % size / size, detail,
-                          end // size > epoch, end % size))
-    return Prediction(trace, calls, [int(i) for i in orders[-1]])
-
+# --- the model, applied to a scenario ------------------------------------------------
 
 def predict_scenario(scenario, steps=None):
     order = scenario.order
@@ -80,23 +36,17 @@ def predict_scenario(scenario, steps=None):
                    scenario.steps if steps is None else steps, sampler)
 
 
-def shuffle_model(seed):
-    """``ShuffleOrderSampler`` over ``RandomState(seed)``: a permutation of
-    the order's length per call."""
-    random = numpy.random.RandomState(seed)
-    return lambda order, position: random.permutation(len(order))
-
-
 def documented(steps):
     """The trace without the state after ``StopIteration`` (a quirk,
     pinned by its own property)."""
-    return ['StopIteration' if isinstance(s, Step) and s.batch == 'StopIteration' else s
-            for s in steps]
+    return ['StopIteration' if isinstance(s, IteratorStep) and s.batch == 'StopIteration'
+            else s for s in steps]
 
 
 def counters(steps):
     """The documented trace with batches replaced by their sizes."""
-    return [s._replace(batch=len(s.batch)) if isinstance(s, Step) and isinstance(s.batch, list)
+    return [s._replace(batch=len(s.batch))
+            if isinstance(s, IteratorStep) and isinstance(s.batch, list)
             else s for s in documented(steps)]
 
 
@@ -117,7 +67,7 @@ def test_batches_and_counters_follow_the_stream_of_epoch_orders(ns, scenario):
     trace = runner.run(ns, scenario)
     assert trace.repeat is scenario.repeat, (
         f'iterator.repeat is {trace.repeat!r}, built with repeat={scenario.repeat!r}')
-    assert documented(trace.steps) == expected, runner.mismatch(
+    assert documented(trace.steps) == expected, records_mismatch(
         'states after each next()', scenario, expected, documented(trace.steps))
 
 
@@ -131,7 +81,7 @@ def test_order_sampler_gets_the_ending_epochs_order_and_position(ns, scenario):
     batch that started in an earlier epoch)."""
     expected = predict_scenario(scenario).calls
     actual = runner.run(ns, scenario).calls
-    assert actual == expected, runner.mismatch(
+    assert actual == expected, records_mismatch(
         'order sampler calls (step, current_order, current_position)', scenario,
         expected, actual)
 
@@ -147,9 +97,9 @@ def test_reset_mid_run_starts_over_as_a_fresh_iterator(ns, scenario, before):
     model = predict_scenario(scenario)
     trace = runner.run_reset(ns, scenario, before)
     what = f'after {before} calls and reset()'
-    assert documented(trace.steps) == documented(model.steps), runner.mismatch(
+    assert documented(trace.steps) == documented(model.steps), records_mismatch(
         f'states {what}', scenario, documented(model.steps), documented(trace.steps))
-    assert trace.calls == model.calls, runner.mismatch(
+    assert trace.calls == model.calls, records_mismatch(
         f'order sampler calls {what}', scenario, model.calls, trace.calls)
 
 
@@ -163,8 +113,8 @@ def test_a_for_loop_gets_the_same_batches_as_next(ns, scenario):
                 if s.batch != 'StopIteration']
     is_itself, actual = runner.run_for_loop(ns, scenario)
     assert is_itself, f'iter(iterator) is not the iterator itself\n  scenario: {scenario}'
-    assert actual == expected, runner.mismatch('batches of a for loop', scenario,
-                                               expected, actual)
+    assert actual == expected, records_mismatch('batches of a for loop', scenario,
+                                                expected, actual)
 
 
 @rule('iterator', source=NEXT, level='quirk')
@@ -176,7 +126,7 @@ def test_an_exhausted_iterator_stays_at_the_start_of_epoch_one(ns, scenario):
     ``epoch_detail`` (1.0) before raising."""
     expected = predict_scenario(scenario).steps
     actual = runner.run(ns, scenario).steps
-    assert actual == expected, runner.mismatch(
+    assert actual == expected, records_mismatch(
         'states after each next(), StopIteration included', scenario, expected, actual)
 
 
@@ -205,9 +155,9 @@ def test_an_order_of_another_length_is_a_value_error_at_its_epoch_end(ns, scenar
     the calls before it are unaffected."""
     model = predict_scenario(scenario)
     trace = runner.run(ns, scenario)
-    assert documented(trace.steps) == documented(model.steps), runner.mismatch(
+    assert documented(trace.steps) == documented(model.steps), records_mismatch(
         'states after each next()', scenario, documented(model.steps), documented(trace.steps))
-    assert trace.calls == model.calls, runner.mismatch(
+    assert trace.calls == model.calls, records_mismatch(
         'order sampler calls', scenario, model.calls, trace.calls)
 
 
@@ -219,9 +169,9 @@ def test_the_first_order_is_not_length_checked_and_sets_the_epoch_size(ns, scena
     and the epoch ends count in entries of the order, not of the dataset)."""
     model = predict_scenario(scenario)
     trace = runner.run(ns, scenario)
-    assert trace.steps == model.steps, runner.mismatch(
+    assert trace.steps == model.steps, records_mismatch(
         'states after each next()', scenario, model.steps, trace.steps)
-    assert trace.calls == model.calls, runner.mismatch(
+    assert trace.calls == model.calls, records_mismatch(
         'order sampler calls', scenario, model.calls, trace.calls)
 
 
@@ -236,12 +186,12 @@ def test_shuffled_epochs_are_permutations_reproducible_by_seed(ns, scenario):
     trace = runner.run(ns, scenario)
     if isinstance(scenario.order, scenarios.SeededShuffle):
         again = runner.run(ns, scenario)
-        assert again.steps == trace.steps, runner.mismatch(
+        assert again.steps == trace.steps, records_mismatch(
             'states of a second run with the same seed', scenario, trace.steps, again.steps,
             labels=('first run', 'second run'))
     expected = counters(predict(scenario.n, scenario.batch_size, scenario.repeat,
                                 scenario.steps).steps)
-    assert counters(trace.steps) == expected, runner.mismatch(
+    assert counters(trace.steps) == expected, records_mismatch(
         'batch sizes and counters', scenario, expected, counters(trace.steps))
     stream = [x for s in trace.steps[1:] if isinstance(s.batch, list) for x in s.batch]
     everything = sorted(item(i) for i in range(scenario.n))
@@ -263,7 +213,7 @@ def test_shuffle_draws_one_permutation_per_epoch_from_its_random_state(ns, scena
     expected = predict(scenario.n, scenario.batch_size, scenario.repeat, scenario.steps,
                        shuffle_model(scenario.order.seed)).steps
     actual = runner.run(ns, scenario).steps
-    assert actual == expected, runner.mismatch(
+    assert actual == expected, records_mismatch(
         'states after each next()', scenario, expected, actual)
 
 
@@ -295,10 +245,10 @@ def test_a_custom_order_is_saved_and_restored_and_iteration_continues(ns, scenar
     expected = documented([at._replace(batch=None)] + model.steps[before + 1:])
     calls = [call for call in model.calls if call[0] > before]
     for label, trace in (('loaded', result.loaded), ('original', result.original)):
-        assert documented(trace.steps) == expected, runner.mismatch(
+        assert documented(trace.steps) == expected, records_mismatch(
             f'{label} iterator: states from the save (after {before} calls) on', scenario,
             expected, documented(trace.steps))
-        assert trace.calls == calls, runner.mismatch(
+        assert trace.calls == calls, records_mismatch(
             f'{label} iterator: order sampler calls after the save (after {before} calls)',
             scenario, calls, trace.calls)
 
@@ -334,10 +284,10 @@ def test_an_older_snapshot_gives_the_order_as__order_and_previous_epoch_detail_i
                           previous_epoch_detail=-1.0 if previous is None else previous)
     assert saved == expected_saved, (
         f'{what}, serialize writes {saved}, expected {expected_saved}\n  scenario: {scenario}')
-    assert documented(trace.steps) == expected, runner.mismatch(
+    assert documented(trace.steps) == expected, records_mismatch(
         f'states {what}', scenario, expected, documented(trace.steps))
     calls = [call for call in model.calls if call[0] > before]
-    assert trace.calls == calls, runner.mismatch(
+    assert trace.calls == calls, records_mismatch(
         f'order sampler calls {what}', scenario, calls, trace.calls)
 
 

@@ -5,88 +5,26 @@ every extension's ``initialize`` unless its trigger reports ``finished``;
 if no update was done yet, call the ``call_before_training`` extensions;
 loop (stop trigger, fresh observation, update, triggered extensions); on an
 ``Exception``, call every ``on_error`` and re-raise the same exception; in
-any case call every ``finalize`` and then ``updater.finalize``.
+any case call every ``finalize`` and then ``updater.finalize``.  The model:
+``conformance/models/trainer.py``.
 """
 import pytest
 from hypothesis import example, given, strategies as st
 
-from conformance import devices, harness
+from conformance import harness
+from conformance.diff import model_mismatch
+from conformance.models.trainer import trainer_run
+from conformance.models.updater import updater_wiring
 from conformance.runners import trainer as runner
+from conformance.runners import trainer_api
+from conformance.runners import updater as updater_runner
 from conformance.spec import rule
 from conformance.strategies import trainer as scenarios
-from conformance.strategies.trainer import TriggerSpec
 
 RUN_SOURCE = 'chainer/training/trainer.py:Trainer.run@v7.8.1'
-EVERY_ITERATION = TriggerSpec('tuple', period=1)
 
 
-# --- model of Chainer's rule -----------------------------------------------------
-
-def finished(trigger):
-    return trigger is not None and trigger.kind == 'callable' and bool(trigger.finished)
-
-
-def snapshot(observation):
-    return tuple(sorted(observation.items()))
-
-
-def chainer_run(scenario):
-    """The event log (see ``conformance.runners.trainer``) of Chainer's
-    ``Trainer.run`` called ``scenario.runs`` times.  All priorities are the
-    default, so every phase goes in registration order; the update reports
-    ``loss``; ``IntervalTrigger`` state survives from one run to the next."""
-    extensions = [(runner.label(i), spec) for i, spec in enumerate(scenario.extensions)]
-    last_seen = {name: 0 for name, _ in extensions}     # IntervalTrigger memory
-    iteration = updates = scenario.prior_iterations
-    end = scenario.prior_iterations + scenario.stop
-    observation, done, raised_once, events = {}, False, set(), []
-    for run in range(scenario.runs):
-        events.append(('run', run))
-        if done:
-            events.append(('raised', run, 'RuntimeError', False,
-                           'cannot run training loop multiple times'))
-            continue
-        events += [('init', name) for name, spec in extensions
-                   if spec.hooks and not finished(spec.extend_trigger)]
-        if iteration == 0:
-            observation = {}
-            events += [('call', name, 0, True, ()) for name, spec in extensions
-                       if spec.call_before_training]
-        failed = False
-        while not failed:
-            events.append(('stop?', iteration, snapshot(observation)))
-            if iteration >= end:
-                break
-            observation = {}
-            updates += 1
-            events.append(('update', updates))
-            if updates == scenario.update_raises_at:
-                failed = True
-                break
-            observation['loss'] = updates
-            iteration += 1
-            for name, spec in extensions:
-                trigger = spec.extend_trigger or EVERY_ITERATION
-                if trigger.kind == 'callable':
-                    events.append(('trigger', name, 'extend', iteration))
-                    fire = iteration in trigger.fires_at
-                else:
-                    fire = last_seen[name] // trigger.period != iteration // trigger.period
-                    last_seen[name] = iteration
-                if fire:
-                    events.append(('call', name, iteration, False, snapshot(observation)))
-                    if spec.raises_at == iteration and name not in raised_once:
-                        raised_once.add(name)
-                        failed = True
-                        break
-        if failed:
-            events += [('on_error', name, True, True) for name, spec in extensions if spec.hooks]
-        events += [('finalize', name) for name, spec in extensions if spec.hooks]
-        events.append(('updater.finalize',))
-        events.append(('raised', run, 'InjectedFailure', True) if failed else ('returned', run))
-        done = not failed
-    return events
-
+# --- projections of the event log ---------------------------------------------
 
 def start_of_training(events):
     """Events up to the first consultation of the stop trigger."""
@@ -105,9 +43,9 @@ def from_run(events, index):
 
 
 def check(out_dir, ns, scenario, project, what):
-    expected = project(chainer_run(scenario))
+    expected = project(trainer_run(scenario))
     actual = project(runner.run_trainer(ns, out_dir, scenario))
-    assert actual == expected, runner.mismatch(scenario, expected, actual, what)
+    assert actual == expected, model_mismatch(scenario, expected, actual, what)
 
 
 # --- before training -----------------------------------------------------------
@@ -197,7 +135,7 @@ def test_elapsed_time_is_refused_before_run_and_frozen_after_it(out_dir, ns, sto
     readable from ``initialize`` on, never decreases during the run, and
     stays at its final value after the run, at most the time ``run`` took
     (a fresh trainer starts counting from 0)."""
-    before, during, after, wall = runner.run_elapsed_time(ns, out_dir, stop)
+    before, during, after, wall = trainer_api.run_elapsed_time(ns, out_dir, stop)
     assert before == 'RuntimeError', (
         f'elapsed_time before run: expected RuntimeError, got {before!r}')
     assert len(during) == stop + 1 and all(isinstance(t, float) for t in during), during
@@ -217,7 +155,7 @@ def test_a_loaded_trainer_counts_on_from_the_saved_elapsed_time_or_from_zero(
     """A trainer loaded from a snapshot adds the snapshot's
     ``_snapshot_elapsed_time`` to the time it runs; a snapshot loaded
     non-strictly without that key counts as 0 seconds."""
-    elapsed, wall = runner.run_resumed_elapsed_time(ns, out_dir, seconds)
+    elapsed, wall = trainer_api.run_resumed_elapsed_time(ns, out_dir, seconds)
     start = 0.0 if seconds is None else seconds
     assert start <= elapsed <= start + wall, (
         f'elapsed_time after the resumed run: {elapsed}, expected between the saved '
@@ -259,7 +197,7 @@ def test_extend_and_make_extension_reject_unknown_keywords(out_dir, ns, keywords
     ``TypeError: ...() got unexpected keyword argument(s) 'a', 'b'`` (sorted,
     repr'ed; which function the message names is not pinned: Chainer names
     its helper)."""
-    actual = runner.run_rejected_keywords(ns, out_dir, keywords)
+    actual = trainer_api.run_rejected_keywords(ns, out_dir, keywords)
     if 'invoke_before_training' in keywords:
         expected = ('ValueError', INVOKE_REMOVED)
     elif keywords:
@@ -292,8 +230,8 @@ def test_a_missing_extension_attribute_raises_attribute_error_with_chainers_mess
                  'invoke_before_training has been removed since Chainer v2.0.0. '
                  'Use Extension.initialize instead.' if name == 'invoke_before_training'
                  else f'{class_name} object has no attribute {name}') for name in names]
-    actual = runner.run_missing_attributes(ns, class_name, names)
-    assert actual == expected, runner.mismatch(
+    actual = trainer_api.run_missing_attributes(ns, class_name, names)
+    assert actual == expected, model_mismatch(
         (class_name, names), expected, actual, 'getattr outcomes')
 
 
@@ -401,42 +339,13 @@ def test_trainer_construction_keeps_its_arguments_then_connects_then_extends(
         'registered': [True] * count,
         'stop_trigger': False,
     }
-    actual = runner.run_construction(ns, out_dir, scenario)
+    actual = trainer_api.run_construction(ns, out_dir, scenario)
     for part, value in expected.items():
         assert actual[part] == value, (
             f'{part}: expected {value!r}, got {actual[part]!r}\n  scenario: {scenario}')
 
 
 # --- the standard updater's wiring ----------------------------------------------------
-
-def updater_wiring(scenario):
-    """What ``StandardUpdater(...)`` keeps: the devices (``input_device``
-    falls back to ``device``; every optimizer's target is sent to
-    ``device``), ``auto_new_epoch`` (default True, copied to each
-    optimizer's ``use_auto_new_epoch``), the objects by name (one iterator
-    or optimizer is named ``'main'``; ``get_all_optimizers`` returns a new
-    dict); the run finalizes every iterator; only ``'main'`` is used; the
-    save holds ``iterator:<name>``, ``optimizer:<name>``, ``model:<name>``
-    and ``iteration``."""
-    spec = devices.current().chainer_spec
-    names = ('main', 'extra') if scenario.dicts else ('main',)
-    auto = scenario.auto_new_epoch is not False
-    built = {
-        'device': spec if scenario.device else None,
-        'input_device': spec if scenario.device or scenario.input_device else None,
-        'model_devices': {name: spec if scenario.device else '@numpy' for name in names},
-        'auto_new_epoch': auto,
-        'use_auto_new_epoch': {name: auto for name in names},
-        'get_iterator': {name: True for name in names},
-        'get_optimizer': {name: True for name in names},
-        'get_all_optimizers': [(name, True) for name in sorted(names)],
-        'get_all_optimizers again': sorted(names),
-    }
-    saved = sorted([f'{kind}:{name}' for kind in ('iterator', 'optimizer', 'model')
-                    for name in names] + ['iteration'])
-    return {'built': built, 'finalized': list(names),
-            'untouched': (0.0, 0) if scenario.dicts else None, 'saved': saved}
-
 
 @rule('lifecycle', source='chainer/training/updaters/standard_updater.py:StandardUpdater@v7.8.1')
 @given(scenario=scenarios.updater_scenarios())
@@ -449,7 +358,7 @@ def test_standard_updater_keeps_its_objects_by_name_and_finalizes_every_iterator
     touches only ``'main'``; the end of the run finalizes every iterator;
     ``serialize`` writes every iterator, optimizer and model under its name
     and ``iteration``."""
-    trace = runner.run_updater(ns, out_dir, scenario)
+    trace = updater_runner.run_updater(ns, out_dir, scenario)
     for part, value in updater_wiring(scenario).items():
         assert trace[part] == value, (
             f'{part}: expected {value!r}, got {trace[part]!r}\n  scenario: {scenario}')

@@ -3,10 +3,11 @@ optimizer's loss scale and every update rule divides the gradient by it again
 before its hooks and its step; a dynamic scale halves and skips the update
 when a gradient is not finite, and grows otherwise.
 
-The schedule model below replays Chainer's arithmetic on the host with the
-same NumPy operations (``chainer/optimizer.py:Optimizer.loss_scaling,
-check_nan_in_grads, update_loss_scale, GradientMethod.update,
-UpdateRule.update@v7.8.1``), so the traces are compared bit for bit.
+The schedule model (``conformance/models/loss_scaling.py``) replays
+Chainer's arithmetic on the host with the same NumPy operations
+(``chainer/optimizer.py:Optimizer.loss_scaling, check_nan_in_grads,
+update_loss_scale, GradientMethod.update, UpdateRule.update@v7.8.1``), so
+the traces are compared bit for bit.
 """
 import dataclasses
 
@@ -14,6 +15,8 @@ import numpy
 import pytest
 from hypothesis import given
 
+from conformance.diff import bitwise_difference
+from conformance.models.loss_scaling import predict_schedule
 from conformance.runners import loss_scaling as runner
 from conformance.runners import optim as optim_runner
 from conformance.spec import rule
@@ -25,69 +28,7 @@ SOURCE = ('chainer/optimizer.py:Optimizer.loss_scaling, check_nan_in_grads, upda
           'GradientMethod.update@v7.8.1 (SEMANTICS E4, E10)')
 
 
-# ---------------------------------------------------------------- the model
-
-class LossScale:
-    """Chainer's loss-scaling state: the scale (None until configured),
-    whether it is dynamic, the growth multiplier and whether a non-finite
-    gradient was ever seen."""
-
-    def __init__(self):
-        self.scale, self.dynamic, self.multiplier, self.seen_non_finite = None, False, None, False
-
-    def configure(self, method, argument):
-        scale = argument if method == 'set_loss_scale' else argument.get('scale')
-        if scale is None:
-            interval = argument.get('interval', strategies.DEFAULT_INTERVAL)
-            self.dynamic, self.scale = True, 1.0
-            self.multiplier, self.seen_non_finite = 2.0 ** (1.0 / interval), False
-        else:
-            # A static scale replaces the current one; a dynamic run stays dynamic.
-            self.scale = scale
-
-    def after_update(self, non_finite):
-        if not self.dynamic:
-            return
-        self.seen_non_finite |= non_finite
-        factor = 0.5 if non_finite else self.multiplier if self.seen_non_finite else 2.0
-        self.scale = max(1, min(strategies.MAX_SCALE, self.scale * factor))
-
-
-def predict_schedule(scenario):
-    """What ``run_schedule`` returns, update by update, and the scale each
-    update's backward pass used."""
-    state = LossScale()
-    params = {path: value.copy() for path, value in scenario.init.items()}
-    rule_t, steps, scales = 0, [], []
-    for t, (factors, calls) in enumerate(zip(scenario.factors, scenario.calls)):
-        for call in calls:
-            state.configure(*call)
-        scales.append(state.scale)
-        # backward: the loss's gradient is ones times the scale, and
-        # d sum(p * f) / dp = f times that.
-        top = numpy.ones((), scenario.dtype)
-        if state.scale is not None:
-            top *= state.scale
-        seen = {path: numpy.asarray(factors[path] * top) for path in sorted(factors)}
-        bad = [path for path in sorted(seen)
-               if state.dynamic and not numpy.isfinite(seen[path]).all()]
-        grads = {path: g.copy() for path, g in seen.items()}
-        if not bad:
-            rule_t += 1
-            for path, g in grads.items():
-                if state.scale is not None:
-                    g /= state.scale
-                params[path] -= scenario.lr * g
-        steps.append({
-            'seen': seen, 'grads': grads,
-            'params': {path: p.copy() for path, p in params.items()},
-            'rule_t': {path: rule_t for path in params}, 'optimizer_t': t + 1,
-            'warnings': [('UserWarning', f'Non finite number found in param.grad of {path} '
-                                         f'(iteration: {t}, loss_scale: {state.scale})')
-                         for path in bad]})
-        state.after_update(bool(bad))
-    return steps, scales
-
+# ---------------------------------------------------------------- the schedule
 
 def describe(scenario):
     calls = {k: c for k, c in enumerate(scenario.calls) if c}
@@ -101,7 +42,7 @@ def assert_schedule(scenario, actual, keys):
     with numpy.errstate(over='ignore', invalid='ignore'):   # inf and NaN on purpose
         expected, scales = predict_schedule(scenario)
     for k, (got, want) in enumerate(zip(actual, expected), start=1):
-        diff = optim_runner.bitwise_difference(
+        diff = bitwise_difference(
             {key: got[key] for key in keys}, {key: want[key] for key in keys}, f'update {k}')
         if diff is not None:
             raise AssertionError(
@@ -176,7 +117,7 @@ def assert_scaled_like_unscaled(scenario, scaled, unscaled, what):
     for k, (got, want) in enumerate(zip(scaled['steps'], unscaled['steps']), start=1):
         want = {**want, 'seen': {path: numpy.array(g * s, dtype=g.dtype)
                                  for path, g in want['seen'].items()}}
-        diff = optim_runner.bitwise_difference(got, want, f'update {k}')
+        diff = bitwise_difference(got, want, f'update {k}')
         if diff is not None:
             raise AssertionError(
                 f'{scenario.dtype} {scenario.optimizer}(**{scenario.hyper}), loss scale {s} '

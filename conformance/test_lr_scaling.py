@@ -5,42 +5,17 @@ import numpy
 import pytest
 from hypothesis import given, strategies as st
 
-from conformance import formulas
+from conformance.diff import assert_same
 from conformance.runners import optim as runner
 from conformance.spec import rule
 from conformance.strategies import optim as strategies
+from conformance.strategies.hyperparameters import (
+    LEARNING_RATE, overridden_scenarios, scaled_pairs)
 
 FAMILY = 'lr-scaling'
 
 
-def assert_same(actual, expected, what):
-    diff = runner.bitwise_difference(actual, expected, what)
-    if diff is not None:
-        raise AssertionError(diff)
-
-
-@st.composite
-def scaled_pairs(draw, optimizer):
-    """Two parameters starting at zero and fed the same gradients; the rule
-    of ``/scaled`` has its learning rate multiplied by a power of two."""
-    dtype = draw(st.sampled_from(('float32', 'float64')))   # no float16 subnormals
-    shape = draw(st.sampled_from(strategies.SHAPES))
-    steps = draw(st.integers(1, 5))
-    grads = draw(strategies.gradient_steps({'/g': shape}, dtype, steps))
-    hyper = draw(strategies.hyperparameters(optimizer, dtype))
-    name = strategies.LEARNING_RATE[optimizer]
-    base = {**formulas.DEFAULTS[optimizer], **hyper}[name]
-    factor = 2.0 ** draw(st.sampled_from((1, -1, 2, -2, 3, -3)), label='log2 factor')
-    zeros = numpy.zeros(shape, dtype)
-    return factor, strategies.UpdateScenario(
-        tree=strategies.Node('Link', (('base', shape), ('scaled', shape))),
-        dtype=dtype, optimizer=optimizer, hyper=hyper,
-        init={'/base': zeros, '/scaled': zeros},
-        grads=[{'/base': g['/g'], '/scaled': g['/g']} for g in grads],
-        overrides={'/scaled': {name: base * factor}})
-
-
-@pytest.mark.parametrize('optimizer', sorted(strategies.LEARNING_RATE))
+@pytest.mark.parametrize('optimizer', sorted(LEARNING_RATE))
 @given(data=st.data())
 @rule(FAMILY, source='chainer/optimizer.py:Hyperparameter@v7.8.1; chainer/optimizers/*.py:update_core_cpu@v7.8.1 (SEMANTICS E2, G)')
 def test_a_power_of_two_rule_learning_rate_scales_the_trajectory_exactly(
@@ -55,14 +30,6 @@ def test_a_power_of_two_rule_learning_rate_scales_the_trajectory_exactly(
         base, scaled = snap.params['/base'], snap.params['/scaled']
         assert_same(scaled, numpy.array(base * factor, dtype=base.dtype),
                     f'/scaled after update {k} (rule rate x {factor}) vs. {factor} x /base')
-
-
-@st.composite
-def overridden_scenarios(draw, optimizer):
-    scenario = draw(strategies.update_scenarios(
-        optimizers=(optimizer,), hooks=True, exclude=('adabound',)))
-    scenario.overrides = draw(strategies.overrides(scenario))
-    return scenario
 
 
 @pytest.mark.parametrize('optimizer', strategies.OPTIMIZERS)

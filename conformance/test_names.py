@@ -6,7 +6,8 @@ Chainer's rule (``Trainer.extend``): the name is the first that is not
 ``'training'`` raises ``ValueError``.  A taken name ``m`` becomes ``m_1``,
 ``m_2``, ... (the first one free), and ``ext.name`` is overwritten with
 the registered name, so a re-registered instance starts from it.
-``get_extension`` raises ``ValueError`` for a name not registered.
+``get_extension`` raises ``ValueError`` for a name not registered.  The
+model: ``conformance/models/extensions.py``.
 """
 import itertools
 
@@ -14,7 +15,9 @@ import pytest
 from hypothesis import example, given, strategies as st
 
 from conformance import harness
-from conformance.runners import trainer as runner
+from conformance.diff import model_mismatch
+from conformance.models.extensions import registrations
+from conformance.runners import names as runner
 from conformance.spec import rule
 from conformance.strategies import trainer as scenarios
 from conformance.strategies.trainer import NamedObject, NamesScenario, Registration
@@ -25,56 +28,6 @@ EXTEND_SOURCE = 'chainer/training/trainer.py:Trainer.extend@v7.8.1'
 PROBES = tuple(dict.fromkeys(itertools.chain(
     scenarios.NAMES, ('<lambda>', 'missing'),
     (f'{name}_{k}' for name in scenarios.NAMES + ('<lambda>',) for k in range(1, 8)))))
-
-
-# --- model of Chainer's rule ---------------------------------------------------
-
-NO_NAME = 'name is not given for the extension'
-TRAINING_PROHIBITED = 'the name "training" is prohibited as an extension name'
-
-
-def default_name(obj):
-    """``ext.default_name``: the class name for an ``Extension`` subclass
-    (unless a class attribute hides the property), ``default_name or
-    __name__`` after ``make_extension``, else the attribute if set."""
-    if obj.form == 'subclass':
-        return obj.default_name if obj.default_name is not None else obj.type_name
-    if obj.form == 'make_extension':
-        return obj.default_name or obj.type_name
-    return obj.default_name
-
-
-def dunder_name(obj):
-    return {'function': obj.type_name, 'make_extension': obj.type_name,
-            'lambda': '<lambda>'}.get(obj.form)
-
-
-def chainer_registrations(scenario):
-    """Outcomes as the runner reports them, and each trainer's name -> object."""
-    name_attribute = {i: obj.name for i, obj in enumerate(scenario.objects)}
-    registered = [{}, {}]
-    outcomes = []
-    for registration in scenario.registrations:
-        obj = scenario.objects[registration.obj]
-        name = next((candidate for candidate in (
-            registration.name, name_attribute[registration.obj], default_name(obj),
-            dunder_name(obj)) if candidate is not None), None)
-        if name is None:
-            outcomes.append(('error', 'TypeError', NO_NAME))
-            continue
-        if name == 'training':
-            outcomes.append(('error', 'ValueError', TRAINING_PROHIBITED))
-            continue
-        taken = registered[registration.trainer]
-        final = name
-        for ordinal in itertools.count(1):
-            if final not in taken:
-                break
-            final = f'{name}_{ordinal}'
-        taken[final] = registration.obj
-        name_attribute[registration.obj] = final
-        outcomes.append(('ok', final, final))
-    return outcomes, registered
 
 
 # --- examples from the catalogue (SEMANTICS.md A1-A3) ---------------------------
@@ -108,12 +61,12 @@ def test_extension_name_follows_resolution_order_and_ordinal_suffixes(out_dir, n
     ``_k`` suffix, or raises ``TypeError('name is not given for the
     extension')`` / ``ValueError('the name "training" is prohibited as an
     extension name')``; an ``Extension``'s ``name`` is overwritten with it."""
-    expected, _ = chainer_registrations(scenario)
+    expected, _ = registrations(scenario)
     outcomes, _ = runner.run_names(ns, out_dir, scenario, PROBES)
     # Only an Extension's name attribute is documented as overwritten.
     actual = [o[:2] + ((o[2],) if scenario.objects[r.obj].form == 'subclass' else (o[1],))
               if o[0] == 'ok' else o for o, r in zip(outcomes, scenario.registrations)]
-    assert actual == expected, runner.mismatch(
+    assert actual == expected, model_mismatch(
         scenario, expected, actual, "registrations ('ok', name, ext.name) or ('error', type, message)")
 
 
@@ -122,9 +75,9 @@ def test_extension_name_follows_resolution_order_and_ordinal_suffixes(out_dir, n
 def test_any_extension_object_gets_its_registered_name_as_its_name(out_dir, ns, scenario):
     """``extend`` sets ``name`` on any extension object (a function too), so
     registering the same function or object again starts from that name."""
-    expected, _ = chainer_registrations(scenario)
+    expected, _ = registrations(scenario)
     outcomes, _ = runner.run_names(ns, out_dir, scenario, PROBES)
-    assert outcomes == expected, runner.mismatch(
+    assert outcomes == expected, model_mismatch(
         scenario, expected, outcomes, "registrations ('ok', name, ext.name) or ('error', type, message)")
 
 
@@ -135,14 +88,14 @@ def test_get_extension_finds_registered_names_and_rejects_others(out_dir, ns, sc
     """``get_extension(name)`` returns the object registered under ``name``
     (one instance may be there under two names) and raises ``ValueError``
     for any other name, including names whose registration failed."""
-    _, registered = chainer_registrations(scenario)
+    _, registered = registrations(scenario)
     probes = tuple(dict.fromkeys(PROBES + tuple(name for names in registered for name in names)))
     expected = [[(name, names.get(name, 'ValueError')) for name in probes]
                 for names in registered]
     _, lookups = runner.run_names(ns, out_dir, scenario, probes)
     actual = [[(name, found[name]) for name in probes] for found in lookups]
     for trainer, (e, a) in enumerate(zip(expected, actual)):
-        assert a == e, runner.mismatch(
+        assert a == e, model_mismatch(
             scenario, [x for x in e if x[1] != 'ValueError'],
             [x for x in a if x[1] != 'ValueError'],
             f'trainer {trainer}: names found by get_extension (name, object)')

@@ -1,32 +1,23 @@
 """optimizer-hooks: when optimizer and rule hooks run, what they see, and
 what the built-in hooks do to the gradients.
 """
-import dataclasses
-
 import numpy
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import given
 
-from conformance import harness, formulas, tolerances
+from conformance import diff, harness, tolerances
+from conformance.models import update_rules
 from conformance.runners import optim as runner
 from conformance.spec import rule
 from conformance.strategies import optim as strategies
+from conformance.strategies.hooks import (
+    clipping_scenarios, gradientless_scenarios, hook_order_scenarios, hook_scenarios,
+    invalid_timing_scenarios)
 
 FAMILY = 'optimizer-hooks'
 
 
-def first_log_difference(actual, expected):
-    for i, (a, e) in enumerate(zip(actual, expected)):
-        if a != e:
-            return f'call {i}: {a}, expected {e}'
-    if len(actual) != len(expected):
-        n = min(len(actual), len(expected))
-        return (f'{len(actual)} calls, expected {len(expected)}; from call {n}: '
-                f'{actual[n:n + 3]} vs. expected {expected[n:n + 3]}')
-    return None
-
-
-@given(case=strategies.hook_order_scenarios())
+@given(case=hook_order_scenarios())
 @rule(FAMILY, source='chainer/optimizer.py:GradientMethod.update, UpdateRule.update@v7.8.1 (SEMANTICS E4, E6, F2, F4)')
 def test_hooks_are_called_in_chainers_update_order(out_dir, ns, case):
     """Per update: the optimizer's pre hooks in registration order, seeing the
@@ -38,36 +29,20 @@ def test_hooks_are_called_in_chainers_update_order(out_dir, ns, case):
     attribute, 'pre' without one; the name comes from the hook's ``name``."""
     scenario, optimizer_recorders, rule_recorders = case
     log = runner.run_hook_log(ns, scenario, optimizer_recorders, rule_recorders)
-    expected = formulas.call_log(scenario, optimizer_recorders, rule_recorders)
-    diff = first_log_difference(log, expected)
-    assert diff is None, f'hook calls differ at {diff}\nactual:   {log}\nexpected: {expected}'
-
-
-@st.composite
-def hook_scenarios(draw, optimizer_hooks, rule_hooks):
-    """SGD over a few updates with hooks and parameters frozen after setup."""
-    scenario = draw(strategies.frozen_scenarios(hooks=False))
-    scenario = dataclasses.replace(scenario, optimizer='SGD',
-                                   hyper=draw(strategies.hyperparameters('SGD')))
-    scenario.actions[0] = draw(st.lists(strategies.freeze_actions(scenario.tree), max_size=2))
-    if optimizer_hooks:
-        scenario.optimizer_hooks = draw(strategies.unique_hooks(3).filter(bool))
-    if rule_hooks:
-        paths = list(scenario.init)
-        scenario.rule_hooks = draw(st.dictionaries(
-            st.sampled_from(paths), strategies.unique_hooks(3).filter(bool),
-            min_size=1, max_size=len(paths)))
-    return scenario
+    expected = update_rules.call_log(scenario, optimizer_recorders, rule_recorders)
+    difference = diff.first_call_difference(log, expected)
+    assert difference is None, (
+        f'hook calls differ at {difference}\nactual:   {log}\nexpected: {expected}')
 
 
 def check_hooked_updates(scenario, trace, untouched=()):
-    """Compare each update with ``formulas.sgd_update_with_hooks``; the
+    """Compare each update with ``update_rules.sgd_update_with_hooks``; the
     gradients of ``untouched`` parameters must be exactly those given."""
-    masks = formulas.enabled_masks(scenario)
+    masks = update_rules.enabled_masks(scenario)
     before = scenario.init
     for k, snap in enumerate(trace.steps):
         enabled = {p: masks[p][k] for p in scenario.init}
-        model = formulas.sgd_update_with_hooks(scenario, k, before, enabled)
+        model = update_rules.sgd_update_with_hooks(scenario, k, before, enabled)
         for path, (grad, grad_scale, param, param_scale) in model.items():
             where = f'{path} ({"enabled" if enabled[path] else "frozen"}) after update {k + 1}'
             if path in untouched or (not enabled[path] and not scenario.optimizer_hooks):
@@ -111,24 +86,6 @@ def test_rule_hooks_rewrite_only_their_own_enabled_parameters_gradient(out_dir, 
     check_hooked_updates(scenario, runner.run_updates(ns, scenario), untouched)
 
 
-@st.composite
-def clipping_scenarios(draw):
-    """One SGD update under GradientClipping whose threshold is clearly above
-    or below the norm of all gradients together; some parameters frozen, and
-    maybe one uninitialized."""
-    scenario = draw(hook_scenarios(optimizer_hooks=False, rule_hooks=False))
-    scenario = dataclasses.replace(scenario, grads=scenario.grads[:1],
-                                   actions=scenario.actions[:1], changes=None)
-    if draw(st.booleans()):
-        scenario.tree = dataclasses.replace(
-            scenario.tree, params=scenario.tree.params + (('u', None),))
-    norm = numpy.sqrt(sum(numpy.sum(numpy.square(g, dtype=numpy.float64))
-                          for g in scenario.grads[0].values() if g is not None))
-    ratio = draw(st.one_of(st.floats(0.1, 0.8), st.floats(1.25, 4.0)), label='threshold / norm')
-    scenario.optimizer_hooks = (strategies.Hook('GradientClipping', (ratio * (norm or 1.0),)),)
-    return scenario
-
-
 @given(scenario=clipping_scenarios())
 @rule(FAMILY, source='chainer/optimizer_hooks/gradient_clipping.py:GradientClipping.__call__@v7.8.1 (SEMANTICS F9)')
 def test_gradient_clipping_scales_every_initialized_gradient_by_the_global_norm(
@@ -139,12 +96,12 @@ def test_gradient_clipping_scales_every_initialized_gradient_by_the_global_norm(
     multiplies each by that rate."""
     trace = runner.run_updates(ns, scenario)
     threshold = scenario.optimizer_hooks[0].args[0]
-    _, rate = formulas.gradient_clipping(threshold, [
+    _, rate = update_rules.gradient_clipping(threshold, [
         g.astype(numpy.float64) for g in scenario.grads[0].values() if g is not None])
     check_hooked_updates(scenario, trace, untouched=list(scenario.init) if rate >= 1 else ())
 
 
-@given(scenario=strategies.gradientless_scenarios())
+@given(scenario=gradientless_scenarios())
 @rule(FAMILY, source='chainer/optimizer_hooks/{weight_decay,lasso,gradient_hard_clipping}.py:__call__, '
                      'chainer/optimizer.py:UpdateRule.update@v7.8.1 (SEMANTICS F2, F9)')
 def test_rule_hooks_leave_a_parameter_without_a_gradient_alone(out_dir, ns, scenario):
@@ -155,19 +112,19 @@ def test_rule_hooks_leave_a_parameter_without_a_gradient_alone(out_dir, ns, scen
     missing gradient, and the parameter keeps its value and no gradient; a
     disabled rule does nothing."""
     final = runner.run_gradientless_updates(ns, scenario)
-    masks = formulas.enabled_masks(scenario)
+    masks = update_rules.enabled_masks(scenario)
     hyper = scenario.effective_hyper()
     for path in scenario.tree.param_paths():
         value, enabled = scenario.init.get(path), masks[path][0]
         expected = {'param': value, 'grad': None, 't': scenario.steps if enabled else 0,
                     'state': None if value is None or not enabled else {
                         key: numpy.zeros_like(value)
-                        for key in formulas.state_keys(scenario.optimizer, hyper)}}
-        diff = runner.bitwise_difference(runner.param_view(final, path), expected, path)
-        assert diff is None, (
+                        for key in update_rules.state_keys(scenario.optimizer, hyper)}}
+        difference = diff.bitwise_difference(runner.param_view(final, path), expected, path)
+        assert difference is None, (
             f'{scenario.optimizer} rule hooks {scenario.rule_hooks.get(path, ())}, '
             f'{"enabled" if enabled else "frozen"}, after {scenario.steps} gradientless '
-            f'updates: {diff}')
+            f'updates: {difference}')
 
 
 class _Hook:
@@ -278,19 +235,6 @@ def test_add_hook_errors_and_warning_are_worded_as_chainers(ns):
     assert [str(w.message) for w in caught] == [expected], [str(w.message) for w in caught]
 
 
-@st.composite
-def invalid_timing_scenarios(draw):
-    scenario, _, _ = draw(strategies.hook_order_scenarios())
-    paths = scenario.tree.param_paths()
-    attributes, auto = ('bogus', 'pre', 'post', None), ('auto',)
-    optimizer_recorders = draw(strategies.recorders(('A', 'B'), st.booleans(), attributes, auto))
-    rule_recorders = draw(st.dictionaries(
-        st.sampled_from(paths),
-        strategies.recorders(('r1', 'r2', 'r3'), st.just(False), attributes, auto, min_size=1),
-        min_size=1, max_size=len(paths)))
-    return scenario, optimizer_recorders, rule_recorders
-
-
 @given(case=invalid_timing_scenarios())
 @rule(FAMILY, level='quirk', source='chainer/optimizer.py:_Hookable.add_hook@v7.8.1 (SEMANTICS E6, F4)')
 def test_an_invalid_timing_attribute_means_pre_for_the_optimizer_and_post_for_a_rule(
@@ -301,9 +245,10 @@ def test_an_invalid_timing_attribute_means_pre_for_the_optimizer_and_post_for_a_
     scenario, optimizer_recorders, rule_recorders = case
     with harness.issued_warnings() as caught:
         log = runner.run_hook_log(ns, scenario, optimizer_recorders, rule_recorders)
-    expected = formulas.call_log(scenario, optimizer_recorders, rule_recorders)
-    diff = first_log_difference(log, expected)
-    assert diff is None, f'hook calls differ at {diff}\nactual:   {log}\nexpected: {expected}'
+    expected = update_rules.call_log(scenario, optimizer_recorders, rule_recorders)
+    difference = diff.first_call_difference(log, expected)
+    assert difference is None, (
+        f'hook calls differ at {difference}\nactual:   {log}\nexpected: {expected}')
     invalid = [r.name for r in optimizer_recorders
                if r.timing == 'auto' and r.attribute == 'bogus']
     user_warnings = [w for w in caught if issubclass(w.category, UserWarning)

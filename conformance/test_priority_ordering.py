@@ -8,75 +8,22 @@ extensions once by descending priority (a stable sort: equal priorities keep
 registration order) and uses that order for ``initialize``, the
 before-training calls, every iteration, ``on_error`` and ``finalize``.  Each
 iteration starts a fresh observation that the update and then the
-extensions report into.
+extensions report into.  The model: ``conformance/models/extensions.py``
+(``priority``) and ``trainer.py``.
 """
 from hypothesis import given, strategies as st
 
+from conformance.diff import model_mismatch
+from conformance.models.extensions import priority
+from conformance.models.trainer import trainer_run
 from conformance.runners import trainer as runner
 from conformance.spec import rule
 from conformance.strategies import trainer as scenarios
 
 RUN_SOURCE = 'chainer/training/trainer.py:Trainer.run@v7.8.1'
 
-#: chainer/training/extension.py@v7.8.1
-PRIORITY_VALUES = {'PRIORITY_WRITER': 300, 'PRIORITY_EDITOR': 200, 'PRIORITY_READER': 100}
 
-
-# --- model of Chainer's rule -------------------------------------------------
-
-def priority(spec):
-    chosen = spec.extend_priority if spec.extend_priority is not None else spec.own_priority
-    chosen = 'PRIORITY_READER' if chosen is None else chosen
-    return PRIORITY_VALUES.get(chosen, chosen)
-
-
-def call_order(scenario):
-    """``(label, spec)`` by descending priority, ties in registration order."""
-    indices = sorted(range(len(scenario.extensions)),
-                     key=lambda i: priority(scenario.extensions[i]), reverse=True)
-    return [(runner.label(i), scenario.extensions[i]) for i in indices]
-
-
-def snapshot(observation):
-    return tuple(sorted(observation.items()))
-
-
-def chainer_run(scenario):
-    """The event log Chainer's ``Trainer.run`` produces for a priority
-    scenario (every extension triggered by ``(k, 'iteration')``; the update
-    reports ``loss``; a reporting extension reports ``{label: iteration}``)."""
-    order = call_order(scenario)
-    events = [('run', 0)]
-    events += [('init', name) for name, spec in order if spec.hooks]
-    observation = {}
-    for name, spec in order:
-        if spec.call_before_training:
-            events.append(('call', name, 0, True, snapshot(observation)))
-            if spec.reports:
-                observation[name] = 0
-    iteration, failed = 0, False
-    while not failed:
-        events.append(('stop?', iteration, snapshot(observation)))
-        if iteration >= scenario.stop:
-            break
-        iteration += 1
-        events.append(('update', iteration))
-        observation = {'loss': iteration}
-        for name, spec in order:
-            if iteration % spec.extend_trigger.period == 0:
-                events.append(('call', name, iteration, False, snapshot(observation)))
-                if spec.reports:
-                    observation[name] = iteration
-                if spec.raises_at == iteration:
-                    failed = True
-                    break
-    if failed:
-        events += [('on_error', name, True, True) for name, spec in order if spec.hooks]
-    events += [('finalize', name) for name, spec in order if spec.hooks]
-    events.append(('updater.finalize',))
-    events.append(('raised', 0, 'InjectedFailure', True) if failed else ('returned', 0))
-    return events
-
+# --- projections of the event log ---------------------------------------------
 
 def loop_calls(events, with_observation=False):
     return [e[1:3] + (e[4:] if with_observation else ())
@@ -105,9 +52,9 @@ def test_extensions_run_in_descending_priority_with_ties_in_registration_order(
     """Within each iteration the extensions whose trigger fires run by
     descending priority (``extend(priority=...)`` over the attribute over
     ``PRIORITY_READER``), equal priorities in registration order."""
-    expected = loop_calls(chainer_run(scenario))
+    expected = loop_calls(trainer_run(scenario))
     actual = loop_calls(runner.run_trainer(ns, out_dir, scenario))
-    assert actual == expected, runner.mismatch(
+    assert actual == expected, model_mismatch(
         scenario, expected, actual, 'calls (label, iteration)', priorities_of(scenario))
 
 
@@ -118,9 +65,9 @@ def test_a_reader_sees_what_writers_reported_earlier_in_the_same_iteration(
     """The observation an extension sees holds this iteration's update
     report and the reports of the extensions called before it in this
     iteration, and nothing from earlier iterations."""
-    expected = loop_calls(chainer_run(scenario), with_observation=True)
+    expected = loop_calls(trainer_run(scenario), with_observation=True)
     actual = loop_calls(runner.run_trainer(ns, out_dir, scenario), with_observation=True)
-    assert actual == expected, runner.mismatch(
+    assert actual == expected, model_mismatch(
         scenario, expected, actual, 'calls (label, iteration, observation seen)',
         priorities_of(scenario))
 
@@ -132,9 +79,9 @@ def test_initialize_before_training_on_error_and_finalize_use_the_call_order(
     """``initialize``, the before-training calls (which share one fresh
     observation), ``on_error`` and ``finalize`` all follow the per-iteration
     call order; ``updater.finalize`` comes last."""
-    expected = hook_events(chainer_run(scenario))
+    expected = hook_events(trainer_run(scenario))
     actual = hook_events(runner.run_trainer(ns, out_dir, scenario))
-    assert actual == expected, runner.mismatch(
+    assert actual == expected, model_mismatch(
         scenario, expected, actual, 'lifecycle events', priorities_of(scenario))
 
 
@@ -143,8 +90,8 @@ def test_initialize_before_training_on_error_and_finalize_use_the_call_order(
 def test_stop_trigger_sees_the_previous_iterations_observation(out_dir, ns, scenario):
     """The stop trigger is consulted before each update, so it sees the
     observation of the iteration before (the before-training one first)."""
-    expected = [e for e in chainer_run(scenario) if e[0] == 'stop?']
+    expected = [e for e in trainer_run(scenario) if e[0] == 'stop?']
     actual = [e for e in runner.run_trainer(ns, out_dir, scenario) if e[0] == 'stop?']
-    assert actual == expected, runner.mismatch(
+    assert actual == expected, model_mismatch(
         scenario, expected, actual, 'stop trigger calls (iteration, observation)',
         priorities_of(scenario))

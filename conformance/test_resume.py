@@ -19,7 +19,8 @@ import numpy
 import pytest
 from hypothesis import example, given, strategies as st
 
-from conformance.runners import snapshot as runner
+from conformance import diff
+from conformance.runners import records, round_trips, training
 from conformance.spec import diverges, rule
 from conformance.strategies import snapshot as scenarios
 from conformance.user_extension import user_extension  # NOQA: F401 (fixture)
@@ -36,12 +37,12 @@ def assert_resumes_exactly(ns, scenario, out_dir, *, defer_scalar_types=False):
     ``defer_scalar_types`` such an example is left to
     ``test_resume_keeps_the_scalar_type_of_a_shifted_value`` under NumPy 2,
     where that alone changes the arithmetic: one failure, one cause."""
-    full = runner.run_uninterrupted(ns, scenario, out_dir)
-    resumed = runner.run_resumed(ns, scenario, out_dir)
-    changes = runner.scalar_type_changes(full, resumed)
+    full = training.run_uninterrupted(ns, scenario, out_dir)
+    resumed = training.run_resumed(ns, scenario, out_dir)
+    changes = diff.scalar_type_changes(full, resumed)
     if defer_scalar_types and NUMPY_2 and changes:
         return
-    problem = runner.explain_resume_difference(full, resumed, scenario.snapshot_at)
+    problem = diff.explain_resume_difference(full, resumed, scenario.snapshot_at)
     if problem:
         cause = ''
         if changes:
@@ -182,7 +183,7 @@ def test_resuming_a_completed_run_trains_another_stop_period(out_dir, ns, scenar
     ran before update N), so resuming from it trains none.  Chainer's docs
     are silent on resuming a finished run (SEMANTICS C5)."""
     N = scenario.stop
-    full = runner.build_trainer(ns, scenario, runner.fresh_dir(out_dir), N)
+    full = training.build_trainer(ns, scenario, training.fresh_dir(out_dir), N)
     full.trainer.run()
     saved = f'{full.out}/after_run.npz'
     ns.serializers.save_npz(saved, full.trainer)
@@ -190,7 +191,7 @@ def test_resuming_a_completed_run_trains_another_stop_period(out_dir, ns, scenar
     if scenario.mode != 'save_npz' and N % scenario.snapshot_at == 0:
         expectations.append((f'{full.out}/snapshot_iter_{N}', N))
     for path, end in expectations:
-        rig = runner.resume_from(ns, scenario, out_dir, path)
+        rig = training.resume_from(ns, scenario, out_dir, path)
         rig.trainer.run()
         updates = [event[1] for event in rig.events if event[0] == 'update']
         assert updates == list(range(N + 1, end + 1)), (
@@ -212,17 +213,17 @@ def test_shift_with_a_finished_trigger_is_not_initialized_on_resume(out_dir, ns,
     points = list(range(1, k + 1))
 
     def build(out, stop):
-        rig = runner.build_trainer(ns, dataclasses.replace(scenario, shifts=()), out, stop)
-        extension = runner.build_shift(ns, shift)
+        rig = training.build_trainer(ns, dataclasses.replace(scenario, shifts=()), out, stop)
+        extension = training.build_shift(ns, shift)
         rig.trainer.extend(extension, trigger=ns.training.triggers.ManualScheduleTrigger(
             points, 'iteration'))
         return rig
 
-    first = build(runner.fresh_dir(out_dir), k)
+    first = build(training.fresh_dir(out_dir), k)
     first.trainer.run()
     path = f'{first.out}/resume.npz'
     ns.serializers.save_npz(path, first.trainer)
-    second = build(runner.fresh_dir(out_dir), scenario.stop)
+    second = build(training.fresh_dir(out_dir), scenario.stop)
     ns.serializers.load_npz(path, second.trainer)
     second.trainer.run()
     used = [dict((n, v) for o, n, v in event[2] if o == 'optimizer')['lr']
@@ -243,24 +244,24 @@ def test_user_extension_resumes_like_uninterrupted_training(out_dir, ns, user_ex
     hyperparameters in every update, same final state (including the
     extension's own serialized state)."""
     make = user_extension.maker(ns)
-    full = runner.run_uninterrupted(ns, scenario, out_dir, extensions=(make,))
-    events, path = runner.snapshot_file(ns, scenario, out_dir, extensions=(make,))
+    full = training.run_uninterrupted(ns, scenario, out_dir, extensions=(make,))
+    events, path = training.snapshot_file(ns, scenario, out_dir, extensions=(make,))
     try:
-        rig = runner.resume_from(ns, scenario, out_dir, path, extensions=(make,))
+        rig = training.resume_from(ns, scenario, out_dir, path, extensions=(make,))
     except Exception as error:
-        fresh = make(runner.updated(ns, scenario, 0)[1])
+        fresh = make(round_trips.updated(ns, scenario, 0)[1])
         name = _extension_name(ns, fresh)
         prefix = f'extensions/{name}/'
-        saved = {key[len(prefix):]: value for key, value in runner.read_npz(path).items()
+        saved = {key[len(prefix):]: value for key, value in training.read_npz(path).items()
                  if key.startswith(prefix)}
         raise AssertionError(
             f'{user_extension.label}: cannot resume from a snapshot taken at iteration '
             f'{scenario.snapshot_at}:\n'
-            + runner.explain_load_failure(ns, error, saved, fresh)) from error
+            + diff.explain_load_failure(error, saved, records.target_types(ns, fresh))) from error
     rig.trainer.run()
-    resumed = runner.trace_of(ns, rig)
+    resumed = training.trace_of(ns, rig)
     resumed.events = events + resumed.events
-    problem = runner.explain_resume_difference(full, resumed, scenario.snapshot_at)
+    problem = diff.explain_resume_difference(full, resumed, scenario.snapshot_at)
     if problem:
         raise AssertionError(
             f'{user_extension.label}: resuming at iteration {scenario.snapshot_at} does not '

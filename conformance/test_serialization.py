@@ -4,7 +4,11 @@ Round trips: an object with random state, written by ``save_npz`` and loaded
 with ``load_npz`` into a freshly built object, serializes to the same content
 (keys, dtypes, shapes, bytes) as the original.  Layout: a trainer snapshot
 has exactly the keys, dtypes and shapes Chainer writes, predicted from the
-rules of each ``serialize`` method (SEMANTICS B11, C4, D7, D9, E8, F6, H, I).
+rules of each ``serialize`` method (SEMANTICS B11, C4, D7, D9, E8, F6, H, I)
+in ``conformance/models/serialization.py``.
+
+(The family's properties stay in one module, over 400 lines: a property's id
+names its file, and the ids are what expectations files and reports key on.)
 """
 import dataclasses
 import os
@@ -14,20 +18,17 @@ import numpy
 import pytest
 from hypothesis import assume, example, given, strategies as st
 
-from conformance import formulas
-from conformance.runners import snapshot as runner
+from conformance import diff
+from conformance.diff import assert_same_content
+from conformance.models import update_rules
+from conformance.models.serialization import ignored, scalar_load_refused, trainer_layout
+from conformance.runners import damaged, records, round_trips, training
 from conformance.spec import rule
 from conformance.strategies import snapshot as scenarios
+from conformance.strategies import serializers
 from conformance.user_extension import user_extension  # NOQA: F401 (fixture)
 
 NPZ = 'chainer/serializers/npz.py:{}@v7.8.1'
-
-
-def assert_same_content(saved, loaded, what):
-    lines = runner.content_differences(saved, loaded)
-    if lines:
-        raise AssertionError(f'{what} loaded from its own snapshot serializes differently '
-                             '(expected: original, got: loaded):\n' + '\n'.join(lines))
 
 
 # --- round trips ----------------------------------------------------------------------
@@ -40,9 +41,9 @@ def test_shift_extension_round_trips_through_save_npz(out_dir, ns, scenario, cal
     """A shift extension after 0-5 iterations of training (at most N) (``_t`` and
     ``_last_value`` or ``_current_step``; ``None`` before ``initialize``)
     loads into a fresh extension with the same content."""
-    shift = runner.trained(ns, scenario, out_dir, min(calls, scenario.stop)).shifts[0]
-    fresh = runner.build_shift(ns, scenario.shifts[0])
-    saved, loaded = runner.round_trip(ns, shift, fresh, out_dir)
+    shift = training.trained(ns, scenario, out_dir, min(calls, scenario.stop)).shifts[0]
+    fresh = training.build_shift(ns, scenario.shifts[0])
+    saved, loaded = round_trips.round_trip(ns, shift, fresh, out_dir)
     assert_same_content(saved, loaded, scenario.shifts[0].kind)
 
 
@@ -55,8 +56,9 @@ def test_trigger_round_trips_through_save_npz(out_dir, ns, spec, scenario, itera
     iterations of a trainer, load into fresh triggers with the same content
     (previous iteration and epoch detail, ``finished``, ``_flag_first``)."""
     iterations = min(iterations, scenario.stop)
-    trigger = runner.used_trigger(ns, spec, scenario, out_dir, iterations)
-    saved, loaded = runner.round_trip(ns, trigger, runner.build_trigger(ns, spec), out_dir)
+    trigger = round_trips.used_trigger(ns, spec, scenario, out_dir, iterations)
+    fresh = round_trips.build_trigger(ns, spec)
+    saved, loaded = round_trips.round_trip(ns, trigger, fresh, out_dir)
     assert_same_content(saved, loaded, f'{spec.kind}{spec.args}')
 
 
@@ -68,13 +70,13 @@ def test_serial_iterator_round_trips_and_continues_identically(out_dir, ns, spec
     same content (position, epoch, is_new_epoch, order, previous epoch
     detail), and both then yield the same batches (up to the next epoch
     boundary when shuffling: the random generator is not saved, D8)."""
-    iterator = runner.build_iterator(ns, spec)
-    runner.batches(iterator, consumed, stop_at_new_epoch=False)
-    fresh = runner.build_iterator(ns, spec)
-    saved, loaded = runner.round_trip(ns, iterator, fresh, out_dir)
+    iterator = round_trips.build_iterator(ns, spec)
+    round_trips.batches(iterator, consumed, stop_at_new_epoch=False)
+    fresh = round_trips.build_iterator(ns, spec)
+    saved, loaded = round_trips.round_trip(ns, iterator, fresh, out_dir)
     assert_same_content(saved, loaded, f'SerialIterator after {consumed} batches')
-    expected = runner.batches(iterator, 6, spec.shuffle)
-    actual = runner.batches(fresh, 6, spec.shuffle)
+    expected = round_trips.batches(iterator, 6, spec.shuffle)
+    actual = round_trips.batches(fresh, 6, spec.shuffle)
     assert actual == expected, (
         f'loaded SerialIterator{spec} continues with {actual}, the original with {expected}')
 
@@ -87,17 +89,17 @@ def test_optimizer_round_trips_and_continues_identically(out_dir, ns, scenario, 
     model load into a fresh model and optimizer whose rules have no state
     yet: same content, and one more update gives bitwise-equal parameters
     and states."""
-    model, optimizer = runner.updated(ns, scenario, updates)
-    fresh_model, fresh_optimizer = runner.updated(ns, scenario, 0)
-    saved, loaded = runner.round_trip(ns, optimizer, fresh_optimizer, out_dir)
+    model, optimizer = round_trips.updated(ns, scenario, updates)
+    fresh_model, fresh_optimizer = round_trips.updated(ns, scenario, 0)
+    saved, loaded = round_trips.round_trip(ns, optimizer, fresh_optimizer, out_dir)
     assert_same_content(saved, loaded, scenario.optimizer.name)
-    saved, loaded = runner.round_trip(ns, model, fresh_model, out_dir)
+    saved, loaded = round_trips.round_trip(ns, model, fresh_model, out_dir)
     assert_same_content(saved, loaded, 'the model')
     for m, o in ((model, optimizer), (fresh_model, fresh_optimizer)):
-        runner.step(ns, m, o, updates)
-    expected = {**runner.serialized(ns, optimizer), **runner.serialized(ns, model)}
-    actual = {**runner.serialized(ns, fresh_optimizer), **runner.serialized(ns, fresh_model)}
-    lines = runner.content_differences(expected, actual)
+        round_trips.step(ns, m, o, updates)
+    expected = {**training.serialized(ns, optimizer), **training.serialized(ns, model)}
+    actual = {**training.serialized(ns, fresh_optimizer), **training.serialized(ns, fresh_model)}
+    lines = diff.content_differences(expected, actual)
     assert not lines, (f'one update after loading, {scenario.optimizer} differs from the '
                        'original (expected: original, got: loaded):\n' + '\n'.join(lines))
 
@@ -110,13 +112,13 @@ def test_trainer_round_trips_through_save_npz(out_dir, ns, scenario, shuffle):
     trigger and extensions hold the saved content.  (The extension triggers
     are private; the resume properties check them through the call log.)"""
     scenario = dataclasses.replace(scenario, shuffle=shuffle)
-    rig = runner.trained(ns, scenario, out_dir, scenario.snapshot_at)
-    fresh = runner.build_trainer(ns, scenario, runner.fresh_dir(out_dir), scenario.stop)
-    saved = runner.save_and_load(ns, rig.trainer, fresh.trainer, out_dir)
+    rig = training.trained(ns, scenario, out_dir, scenario.snapshot_at)
+    fresh = training.build_trainer(ns, scenario, training.fresh_dir(out_dir), scenario.stop)
+    saved = round_trips.save_and_load(ns, rig.trainer, fresh.trainer, out_dir)
     names = sorted({key.split('/')[1] for key in saved if key.startswith('extensions/')})
     saved = {k: v for k, v in saved.items()
              if k.split('/')[0] in ('updater', 'stop_trigger', 'extensions')}
-    assert_same_content(saved, runner.trainer_parts(ns, fresh.trainer, names), 'the trainer')
+    assert_same_content(saved, round_trips.trainer_parts(ns, fresh.trainer, names), 'the trainer')
 
 
 @rule('serialization', source='chainer/training/trainer.py:Trainer.serialize@v7.8.1')
@@ -131,85 +133,28 @@ def test_user_extension_round_trips_through_save_npz(out_dir, ns, user_extension
     def make_and_keep(optimizer):
         made.append(make(optimizer))
         return made[-1]
-    runner.trained(ns, scenario, out_dir, calls, extensions=(make_and_keep,))
-    fresh = make(runner.updated(ns, scenario, 0)[1])
-    saved = runner.serialized(ns, made[0])
+    training.trained(ns, scenario, out_dir, calls, extensions=(make_and_keep,))
+    fresh = make(round_trips.updated(ns, scenario, 0)[1])
+    saved = training.serialized(ns, made[0])
     try:
-        _, loaded = runner.round_trip(ns, made[0], fresh, out_dir)
+        _, loaded = round_trips.round_trip(ns, made[0], fresh, out_dir)
     except Exception as error:
         raise AssertionError(
             f'{user_extension.label}: its snapshot after {calls} iterations does not load '
             'into a fresh extension:\n'
-            + runner.explain_load_failure(ns, error, saved, fresh)) from error
+            + diff.explain_load_failure(error, saved, records.target_types(ns, fresh))) from error
     assert_same_content(saved, loaded, user_extension.label)
 
 
 # --- layout -------------------------------------------------------------------------------
 
-_POSITION = {'previous_iteration': ('int64', ()), 'previous_epoch_detail': ('float64', ())}
-# What each built-in trigger's ``serialize`` writes (SEMANTICS C4, C6, C7, C11).
-TRIGGER_KEYS = {
-    'IntervalTrigger': _POSITION,
-    'ManualScheduleTrigger': {**_POSITION, 'finished': ('bool', ())},
-    'OnceTrigger': {'_flag_first': ('bool', ())},
-}
-
-
-def expected_layout(scenario, scheduled):
-    """``{key: (dtype, shape)}`` of a trainer snapshot after at least one
-    update, from the rules of each ``serialize``; ``scheduled`` is the kind of
-    trigger of the extension ``runner.triggered_by`` registers."""
-    spec, out = scenario.optimizer, len(scenario.W)
-    layout = {'_snapshot_elapsed_time': ('float64', ())}
-
-    def trigger(prefix, kind='IntervalTrigger'):
-        layout.update({f'{prefix}/{k}': v for k, v in TRIGGER_KEYS[kind].items()})
-    trigger('stop_trigger')
-    trigger('extension_triggers/scheduled', scheduled)
-    names = []
-    for shift in scenario.shifts:
-        name, k = shift.kind, 0
-        while name in names:                  # Trainer.extend's duplicate names
-            k += 1
-            name = f'{shift.kind}_{k}'
-        names.append(name)
-        trigger(f'extension_triggers/{name}')
-        layout[f'extensions/{name}/_t'] = ('int64', ())
-        if shift.kind == 'MultistepShift':
-            layout[f'extensions/{name}/_current_step'] = ('int64', ())
-        elif shift.kind != 'WarmupShift':
-            layout[f'extensions/{name}/_last_value'] = ('float64', ())
-    for index in range(len(scenario.recorders)):
-        trigger(f'extension_triggers/record{index}')
-    if scenario.mode != 'save_npz':
-        trigger('extension_triggers/_Snapshot')
-    trigger('extension_triggers/observe')
-    prefix = 'updater/iterator:main/'
-    layout.update({prefix + 'current_position': ('int64', ()), prefix + 'epoch': ('int64', ()),
-                   prefix + 'is_new_epoch': ('bool', ()),
-                   prefix + 'previous_epoch_detail': ('float64', ()),
-                   'updater/iteration': ('int64', ()),
-                   'updater/optimizer:main/t': ('int64', ()),
-                   'updater/optimizer:main/epoch': ('int64', ())})
-    if scenario.shuffle:
-        layout[prefix + 'order'] = ('int64', (scenario.n,))
-    hyper = {**formulas.DEFAULTS[spec.name], **spec.kwargs}
-    for param, shape in (('l1/W', (out, 1)), ('l1/b', (out,))):
-        layout[f'updater/model:main/{param}'] = ('float32', shape)
-        layout[f'updater/optimizer:main/{param}/t'] = ('int64', ())
-        if param not in spec.disabled:
-            for key in formulas.state_keys(spec.name, hyper):
-                layout[f'updater/optimizer:main/{param}/{key}'] = ('float32', shape)
-    return layout
-
-
 def snapshot_layout(ns, scenario, out_dir, scheduled):
-    trigger = runner.build_trigger(ns, scheduled)
-    rig = runner.trained(ns, scenario, out_dir, scenario.snapshot_at,
-                         extensions=(runner.triggered_by(trigger),))
+    trigger = round_trips.build_trigger(ns, scheduled)
+    rig = training.trained(ns, scenario, out_dir, scenario.snapshot_at,
+                         extensions=(round_trips.triggered_by(trigger),))
     path = f'{rig.out}/layout.npz'
     ns.serializers.save_npz(path, rig.trainer)
-    return {k: (str(v.dtype), v.shape) for k, v in runner.read_npz(path).items()}
+    return {k: (str(v.dtype), v.shape) for k, v in training.read_npz(path).items()}
 
 
 @rule('serialization', source='chainer/training/trainer.py:Trainer.serialize@v7.8.1')
@@ -223,7 +168,7 @@ def test_trainer_snapshot_has_chainers_key_names(out_dir, ns, scenario, shuffle,
     ``finished``, a once trigger's ``_flag_first``), and the elapsed time
     (the I5 table); ``order`` only when shuffling."""
     scenario = dataclasses.replace(scenario, shuffle=shuffle)
-    expected = set(expected_layout(scenario, scheduled.kind))
+    expected = set(trainer_layout(scenario, scheduled.kind))
     actual = set(snapshot_layout(ns, scenario, out_dir, scheduled))
     assert actual == expected, (
         f'snapshot keys differ from Chainer\'s layout:\n  missing: {sorted(expected - actual)}'
@@ -241,7 +186,7 @@ def test_trainer_snapshot_has_chainers_dtypes_and_shapes(out_dir, ns, scenario, 
     ``finished``, a once trigger's ``_flag_first``), arrays as they are
     (float32 parameters and states, an int64 order)."""
     scenario = dataclasses.replace(scenario, shuffle=shuffle)
-    expected = expected_layout(scenario, scheduled.kind)
+    expected = trainer_layout(scenario, scheduled.kind)
     actual = snapshot_layout(ns, scenario, out_dir, scheduled)
     wrong = [f'  {k}: expected {expected[k]}, got {actual[k]}'
              for k in sorted(set(expected) & set(actual)) if expected[k] != actual[k]]
@@ -249,8 +194,8 @@ def test_trainer_snapshot_has_chainers_dtypes_and_shapes(out_dir, ns, scenario, 
 
 
 @rule('serialization', source=NPZ.format('DictionarySerializer.__getitem__'))
-@given(segments=scenarios.path_segments, key=scenarios.path_keys,
-       value=scenarios.stored_values)
+@given(segments=serializers.path_segments, key=serializers.path_keys,
+       value=serializers.stored_values)
 def test_dictionary_serializer_keys_are_slash_joined_paths(out_dir, ns, segments, key, value):
     """``s[a][b](key, v)`` stores under ``a/b/key``: child names lose their
     surrounding slashes, the key its leading ones."""
@@ -265,7 +210,7 @@ def test_dictionary_serializer_keys_are_slash_joined_paths(out_dir, ns, segments
 
 
 @rule('serialization', level='quirk', source=NPZ.format('DictionarySerializer.__call__'))
-@given(value=scenarios.stored_values)
+@given(value=serializers.stored_values)
 def test_dictionary_serializer_stores_scalars_as_0d_arrays_and_none_as_object(out_dir, ns, value):
     """Python scalars are stored as 0-d arrays (int as int64, float as
     float64, bool, str as unicode), ``None`` as a 0-d object array holding
@@ -275,8 +220,9 @@ def test_dictionary_serializer_stores_scalars_as_0d_arrays_and_none_as_object(ou
     stored = serializer.target['k']
     expected = numpy.asarray(value) if value is not None else numpy.asarray(None)
     assert returned is value
-    assert isinstance(stored, numpy.ndarray) and runner.same_content(stored, expected), (
-        f'{value!r} stored as {runner.describe(stored)}, expected {runner.describe(expected)}')
+    assert isinstance(stored, numpy.ndarray) and diff.same_content(stored, expected), (
+        f'{value!r} stored as {diff.describe_content(stored)}, '
+        f'expected {diff.describe_content(expected)}')
 
 
 @rule('serialization', source=NPZ.format('load_npz'))
@@ -284,12 +230,12 @@ def test_dictionary_serializer_stores_scalars_as_0d_arrays_and_none_as_object(ou
 def test_load_npz_path_loads_the_model_out_of_a_trainer_snapshot(out_dir, ns, scenario):
     """``load_npz(file, model, path='updater/model:main/')`` restores a model
     from a trainer snapshot (the ``path`` argument selects a subtree)."""
-    rig = runner.trained(ns, scenario, out_dir, scenario.snapshot_at)
+    rig = training.trained(ns, scenario, out_dir, scenario.snapshot_at)
     path = f'{rig.out}/trainer.npz'
     ns.serializers.save_npz(path, rig.trainer)
-    model = runner.build_model(ns, scenario)
+    model = training.build_model(ns, scenario)
     ns.serializers.load_npz(path, model, path='updater/model:main/')
-    assert_same_content(runner.serialized(ns, rig.model), runner.serialized(ns, model),
+    assert_same_content(training.serialized(ns, rig.model), training.serialized(ns, model),
                         'the model (via path=)')
 
 
@@ -302,69 +248,37 @@ def test_optimizer_saved_before_its_first_update_loads_only_without_state_keys(o
     rules load fine.  With ``strict=False`` the states stay uninitialised
     (SEMANTICS F6; chainer#5501)."""
     scenario = scenarios.TrainingScenario(n=4, batch_size=1, W=(0.5,), b=(0.0,), optimizer=spec)
-    _, optimizer = runner.updated(ns, scenario, 0)
-    path = f'{runner.fresh_dir(out_dir)}/optimizer.npz'
+    _, optimizer = round_trips.updated(ns, scenario, 0)
+    path = f'{training.fresh_dir(out_dir)}/optimizer.npz'
     ns.serializers.save_npz(path, optimizer)
     stateful = [p for p in scenarios.PARAMS if p not in spec.disabled
-                and formulas.STATE_KEYS[spec.name]]
-    _, fresh = runner.updated(ns, scenario, 0)
+                and update_rules.STATE_KEYS[spec.name]]
+    _, fresh = round_trips.updated(ns, scenario, 0)
     if stateful:
         with pytest.raises(KeyError) as raised:
             ns.serializers.load_npz(path, fresh)
         keys = [f'{p}/{k}' for p in stateful
-                for k in formulas.state_keys(spec.name, {'amsgrad': False, **spec.kwargs})]
+                for k in update_rules.state_keys(spec.name, {'amsgrad': False, **spec.kwargs})]
         assert any(k in str(raised.value) for k in keys), (
             f'KeyError {raised.value} names none of the missing state keys {keys}')
     else:
         ns.serializers.load_npz(path, fresh)
-    _, lenient = runner.updated(ns, scenario, 0)
+    _, lenient = round_trips.updated(ns, scenario, 0)
     ns.serializers.load_npz(path, lenient, strict=False)
-    assert_same_content(runner.serialized(ns, optimizer), runner.serialized(ns, lenient),
+    assert_same_content(training.serialized(ns, optimizer), training.serialized(ns, lenient),
                         f'{spec.name} (strict=False)')
 
 
 # --- loaded scalar types ---------------------------------------------------------------------
 
-class Holder:
-    """An object that serializes one value under ``'value'``."""
-
-    def __init__(self, value):
-        self.value = value
-
-    def serialize(self, serializer):
-        self.value = serializer('value', self.value)
-
-
-def _refuses(saved, target):
-    """Chainer's safety check (SEMANTICS I3): numbers go into a scalar
-    target only if their dtype casts safely to its type (any integer fits a
-    Python int); ``None`` and ndarray targets take anything."""
-    if saved is None or target is None or isinstance(target, numpy.ndarray):
-        return False
-    dtype = numpy.asarray(saved).dtype
-    if not issubclass(dtype.type, numpy.number):
-        return False
-    if issubclass(dtype.type, numpy.integer) and type(target) is int:
-        return False
-    return not numpy.can_cast(dtype, type(target), casting='safe')
-
-
-def _load_scalar(ns, out_dir, saved, target):
-    path = f'{runner.fresh_dir(out_dir)}/scalar.npz'
-    ns.serializers.save_npz(path, Holder(saved))
-    holder = Holder(target)
-    ns.serializers.load_npz(path, holder)
-    return holder.value
-
-
 @rule('serialization', source='chainer/serializer.py:AbstractSerializer.__call__@v7.8.1')
-@given(saved=scenarios.saved_scalars, target=scenarios.scalar_targets)
+@given(saved=serializers.saved_scalars, target=serializers.scalar_targets)
 def test_loaded_scalars_take_the_type_of_the_target(out_dir, ns, saved, target):
     """For scalars "the value argument is used just for determining the type
     of restored value": a saved scalar comes back as ``type(target)(saved)``
     (raising what that conversion raises); a saved ``None`` comes back as
     None; a ``None`` target receives the raw 0-d array."""
-    assume(not _refuses(saved, target))
+    assume(not scalar_load_refused(saved, target))
     if saved is None:
         expected = None
     elif target is None:
@@ -374,50 +288,33 @@ def test_loaded_scalars_take_the_type_of_the_target(out_dir, ns, saved, target):
             expected = type(target)(numpy.asarray(saved))
         except (TypeError, ValueError) as error:     # e.g. int('abc')
             with pytest.raises(type(error)):
-                _load_scalar(ns, out_dir, saved, target)
+                records.load_scalar(ns, out_dir, saved, target)
             return
-    loaded = _load_scalar(ns, out_dir, saved, target)
-    assert type(loaded) is type(expected) and runner.same_content(loaded, expected), (
+    loaded = records.load_scalar(ns, out_dir, saved, target)
+    assert type(loaded) is type(expected) and diff.same_content(loaded, expected), (
         f'saved {saved!r} loaded into target {target!r}: expected {expected!r} '
         f'({type(expected).__name__}), got {loaded!r} ({type(loaded).__name__})')
 
 
 @rule('serialization', level='quirk', source=NPZ.format('NpzDeserializer.__call__'))
-@given(saved=scenarios.saved_scalars, target=scenarios.scalar_targets)
+@given(saved=serializers.saved_scalars, target=serializers.scalar_targets)
 def test_loading_a_scalar_that_does_not_cast_safely_raises_type_error(out_dir, ns, saved,
                                                                       target):
     """A saved number whose dtype does not cast safely to the target's type
     (a float into an int, int64 into an int32, float64 into a float32)
     raises TypeError instead of converting."""
-    assume(_refuses(saved, target))
+    assume(scalar_load_refused(saved, target))
     with pytest.raises(TypeError):
-        _load_scalar(ns, out_dir, saved, target)
+        records.load_scalar(ns, out_dir, saved, target)
 
 
 # --- keys, strictness, ignore_names and files ---------------------------------------------
 
-def ignored(key, entries):
-    """Chainer's scan of ``ignore_names`` for ``key``: a full key equal to
-    it or a callable true for it skips the key; an entry of no accepted
-    type, once the scan reaches it, is a ValueError (returned here)."""
-    for kind, value in entries:
-        if kind == 'bad':
-            return ValueError
-        if (key == value) if kind == 'key' else key.startswith(value):
-            return True
-    return False
-
-
-def _content_lines(expected, actual):
-    return [f'  {k}: expected {expected.get(k)}, got {actual.get(k)}'
-            for k in sorted(set(expected) | set(actual)) if expected.get(k) != actual.get(k)]
-
-
 @rule('serialization', source=NPZ.format('NpzDeserializer'))
-@example(spec=scenarios.RecordSpec({'a': 1}, {'a': 2}), ignore=scenarios.IgnoreSpec(
+@example(spec=serializers.RecordSpec({'a': 1}, {'a': 2}), ignore=serializers.IgnoreSpec(
     (('key', 'zz'),), 'single'), dropped=['a'], strict=None, via='NpzDeserializer')
-@given(spec=scenarios.record_specs(), ignore=scenarios.ignore_specs(),
-       dropped=st.lists(st.sampled_from(scenarios.RECORD_KEYS), max_size=2, unique=True),
+@given(spec=serializers.record_specs(), ignore=serializers.ignore_specs(),
+       dropped=st.lists(st.sampled_from(serializers.RECORD_KEYS), max_size=2, unique=True),
        strict=st.sampled_from((None, True, False)),
        via=st.sampled_from(('load_npz', 'NpzDeserializer')))
 def test_ignored_and_not_strictly_missing_keys_leave_the_target_as_it_is(
@@ -427,10 +324,10 @@ def test_ignored_and_not_strictly_missing_keys_leave_the_target_as_it_is(
     key, or a list or tuple of them) matches is left as it is, as is, with
     ``strict=False``, a key missing from the file; any other missing key
     raises KeyError (``strict`` defaults to True); every other key loads."""
-    kwargs = {'ignore_names': runner.ignore_names(ignore)}
+    kwargs = {'ignore_names': records.ignore_names(ignore)}
     if strict is not None:
         kwargs['strict'] = strict
-    load = runner.load_record(ns, spec, out_dir, via=via, dropped=dropped, **kwargs)
+    load = records.load_record(ns, spec, out_dir, via=via, dropped=dropped, **kwargs)
     kept = {k for k in spec.saved if ignored(k, ignore.entries)
             or (strict is False and k in dropped)}
     what = f'{via}(ignore_names={ignore}, strict={strict}) without {dropped}'
@@ -440,9 +337,9 @@ def test_ignored_and_not_strictly_missing_keys_leave_the_target_as_it_is(
             f'{load.error!r}\n  record: {spec}')
         return
     assert load.error is None, f'{what} raised {load.error!r}\n  record: {spec}'
-    expected = runner.record_content(runner.build_record(
+    expected = records.record_content(records.build_record(
         {k: spec.target[k] if k in kept else v for k, v in spec.saved.items()}))
-    lines = _content_lines(expected, load.content)
+    lines = diff.plain_differences(expected, load.content)
     assert not lines, f'{what}: loaded record differs\n  record: {spec}\n' + '\n'.join(lines)
 
 
@@ -450,7 +347,7 @@ IGNORE_MESSAGE = 'ignore_names needs to be a callable, string or list of them.'
 
 
 @rule('serialization', level='quirk', source=NPZ.format('NpzDeserializer.__call__'))
-@given(spec=scenarios.record_specs(), ignore=scenarios.ignore_specs(bad=True),
+@given(spec=serializers.record_specs(), ignore=serializers.ignore_specs(bad=True),
        via=st.sampled_from(('load_npz', 'NpzDeserializer')))
 def test_an_ignore_names_entry_of_another_type_is_a_value_error_once_reached(
         out_dir, ns, spec, ignore, via):
@@ -458,8 +355,8 @@ def test_an_ignore_names_entry_of_another_type_is_a_value_error_once_reached(
     int, bytes, None) raises ValueError with Chainer's message when the scan
     of some key reaches it; if every key is matched by an entry before it,
     the load succeeds."""
-    load = runner.load_record(ns, spec, out_dir, via=via,
-                              ignore_names=runner.ignore_names(ignore))
+    load = records.load_record(ns, spec, out_dir, via=via,
+                              ignore_names=records.ignore_names(ignore))
     reached = any(ignored(k, ignore.entries) is ValueError for k in spec.saved)
     what = f'{via}(ignore_names={ignore})'
     if not reached:
@@ -471,7 +368,7 @@ def test_an_ignore_names_entry_of_another_type_is_a_value_error_once_reached(
 
 
 @rule('serialization', source=NPZ.format('save_npz'))
-@given(spec=scenarios.record_specs(), compression=st.sampled_from((None, True, False)),
+@given(spec=serializers.record_specs(), compression=st.sampled_from((None, True, False)),
        to=st.sampled_from(('path', 'file')), as_dict=st.booleans(), uncopyable=st.booleans())
 def test_save_npz_writes_one_member_per_key_deflated_unless_compression_is_false(
         out_dir, ns, spec, compression, to, as_dict, uncopyable):
@@ -482,7 +379,7 @@ def test_save_npz_writes_one_member_per_key_deflated_unless_compression_is_false
     reads it back from the same kind of file, also into an object that
     cannot be deep-copied (it holds a lock)."""
     kwargs = {} if compression is None else {'compression': compression}
-    saved = runner.save_record(ns, spec, out_dir, to=to, as_dict=as_dict,
+    saved = records.save_record(ns, spec, out_dir, to=to, as_dict=as_dict,
                                uncopyable=uncopyable, **kwargs)
     what = f'save_npz(<{to}>, <{"dict" if as_dict else "object"}>, **{kwargs})'
     method = zipfile.ZIP_STORED if compression is False else zipfile.ZIP_DEFLATED
@@ -490,17 +387,17 @@ def test_save_npz_writes_one_member_per_key_deflated_unless_compression_is_false
     assert saved.members == expected, (
         f'{what}: members (name: zip compression method) expected {expected}, '
         f'got {saved.members}')
-    record = runner.build_record(spec.saved)
-    lines = runner.content_differences({k: numpy.asarray(v) for k, v in record.values.items()},
+    record = records.build_record(spec.saved)
+    lines = diff.content_differences({k: numpy.asarray(v) for k, v in record.values.items()},
                                        saved.content)
     assert not lines, f'{what}: file content differs\n' + '\n'.join(lines)
-    lines = _content_lines(runner.record_content(record), saved.loaded)
+    lines = diff.plain_differences(records.record_content(record), saved.loaded)
     assert not lines, f'{what}: loaded back with load_npz, the record differs\n' + '\n'.join(
         lines)
 
 
 @rule('serialization', source=NPZ.format('NpzDeserializer.__getitem__'))
-@given(segments=scenarios.path_segments, key=scenarios.path_keys,
+@given(segments=serializers.path_segments, key=serializers.path_keys,
        value=st.integers(1, 9))
 def test_npz_deserializer_reads_the_slash_joined_path(ns, segments, key, value):
     """``d[a][b](key, target)`` reads ``a/b/key`` (child names without their
@@ -554,31 +451,31 @@ def test_saving_a_value_of_no_array_type_raises_type_error(ns, value):
 
 
 @rule('serialization', level='quirk', source=NPZ.format('load_npz'))
-@given(spec=scenarios.record_specs())
+@given(spec=serializers.record_specs())
 def test_a_serialize_method_sees_every_key_of_the_file_through_npz(out_dir, ns, spec):
     """While ``load_npz`` loads, the deserializer's ``npz`` is the opened
     file as a mapping: its keys (member names without ``.npy``), its
     length, membership, and each array."""
-    path = os.path.join(runner.fresh_dir(out_dir), 'record.npz')
-    record = runner.build_record(spec.saved)
+    path = os.path.join(training.fresh_dir(out_dir), 'record.npz')
+    record = records.build_record(spec.saved)
     ns.serializers.save_npz(path, record)
-    reader = runner.ArchiveReader()
+    reader = records.ArchiveReader()
     ns.serializers.load_npz(path, reader)
-    expected = (len(spec.saved), {k: runner.plain_array(v) for k, v in record.values.items()})
+    expected = (len(spec.saved), {k: records.plain_array(v) for k, v in record.values.items()})
     assert reader.seen == expected, (
         f'serializer.npz seen while loading\n expected: {expected}\n got:      {reader.seen}')
 
 
 @rule('serialization', level='quirk', source=NPZ.format('load_npz'))
-@given(spec=scenarios.record_specs(), data=st.data())
+@given(spec=serializers.record_specs(), data=st.data())
 def test_a_member_without_the_npy_suffix_loads_under_its_full_name(out_dir, ns, spec, data):
     """A file's members are keyed by their name less the ``.npy`` suffix,
     and a member written without that suffix (by a tool other than
     ``save_npz``) by its full name, as ``numpy.load`` keys them."""
     unsuffixed = data.draw(st.lists(st.sampled_from(sorted(spec.saved)), unique=True))
-    loaded = runner.load_handwritten(ns, spec, out_dir, unsuffixed)
-    expected = runner.record_content(runner.build_record(spec.saved))
-    lines = _content_lines(expected, loaded)
+    loaded = records.load_handwritten(ns, spec, out_dir, unsuffixed)
+    expected = records.record_content(records.build_record(spec.saved))
+    lines = diff.plain_differences(expected, loaded)
     assert not lines, (f'members {unsuffixed} written without .npy: loaded record differs\n'
                        + '\n'.join(lines))
 
@@ -590,6 +487,6 @@ def test_a_none_saved_by_numpy_2_loads_as_none(out_dir, ns, target):
     ``numpy._core``, as ``numpy.save`` of NumPy 2.4 writes it) loads as
     ``None``, like one saved under NumPy 1: the file format does not depend
     on the NumPy version that wrote it."""
-    loaded = runner.load_member(ns, out_dir, runner.numpy2_none_npy(), target)
+    loaded = damaged.load_member(ns, out_dir, damaged.numpy2_none_npy(), target)
     assert loaded is None, (
         f'a None saved by NumPy 2, loaded into {target!r}, gave {loaded!r}')

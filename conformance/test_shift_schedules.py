@@ -1,9 +1,9 @@
 """The values the shift extensions set (family 'shift-schedules').
 
 Each shift's value after its c-th call is a closed form of c (SEMANTICS
-H1-H7), evaluated here in Python floats exactly as the formula reads in
-Chainer's docstrings and code (``init * rate ** c``, not a running product),
-so the comparison is exact.  ``initialize`` sets the value for the first
+H1-H7), evaluated in ``conformance/models/shifts.py`` in Python floats
+exactly as the formula reads in Chainer's docstrings and code (``init *
+rate ** c``, not a running product), so the comparison is exact.  ``initialize`` sets the value for the first
 update; with trigger ``(p, 'iteration')`` call c happens at iteration ``c*p``,
 so update ``i`` uses the value after call ``(i - 1) // p``.  Rules without a
 per-rule override see the optimizer's value; an override shadows it (E2).
@@ -11,12 +11,12 @@ The model uses Chainer's Python arithmetic, so with int arguments it also
 predicts the type of each value (an int ``init``, a target object, a
 ``numpy.float64``), which the quirk-level properties compare.
 """
-import numpy
 import pytest
 from hypothesis import example, given, strategies as st
 
 from conformance import harness
-from conformance.runners import snapshot as runner
+from conformance.models.shifts import expected_rows, value_after
+from conformance.runners import training
 from conformance.spec import diverges, rule
 from conformance.strategies import snapshot as scenarios
 
@@ -27,111 +27,7 @@ FILES = {'ExponentialShift': 'exponential_shift', 'LinearShift': 'linear_shift',
          'InverseShift': 'inverse_shift'}
 
 
-# --- model: the value after c calls ---------------------------------------------
-
-def _floor_to(value, target, cap):
-    """The target clamp of Exponential/Step/InverseShift: with ``cap`` the
-    value may not exceed the target, otherwise it may not fall below it."""
-    if target is None:
-        return value
-    if cap:
-        return target if value / target > 1 else value
-    return target if value / target < 1 else value
-
-
-def exponential(kw, init, c):
-    return init if c == 0 else _floor_to(init * kw['rate'] ** c, kw.get('target'), kw['rate'] > 1)
-
-
-def linear(kw, init, c):
-    (v1, v2), (t1, t2) = kw['value_range'], kw['time_range']
-    if c <= t1:
-        return v1
-    if c >= t2:
-        return v2
-    return v1 + (c - t1) / (t2 - t1) * (v2 - v1)
-
-
-def polynomial(kw, init, c):
-    if c == 0:
-        return init
-    value = init * max(1 - c / kw['max_count'], 0) ** kw['rate']
-    target = kw.get('target')
-    if target is not None:
-        if kw['rate'] > 0:
-            value = target if target / value > 1 else value
-        else:
-            value = target if target / value < 1 else value
-    return value
-
-
-def step(kw, init, c):
-    """The exponent is ``numpy.floor``'s float64, so the value is a NumPy
-    scalar (SEMANTICS H4)."""
-    if c == 0:
-        return init
-    value = init * kw['gamma'] ** numpy.floor(c / kw['step'])
-    return _floor_to(value, kw.get('target'), kw['gamma'] > 1)
-
-
-def multistep(kw, init, c):
-    """One step at most per call: the step counter advances when the call
-    count reaches the next step value."""
-    current = 0
-    for t in range(1, c + 1):
-        if current < len(kw['step_value']) and t >= kw['step_value'][current]:
-            current += 1
-    return init if c == 0 else init * kw['gamma'] ** current
-
-
-def warmup(kw, init, c):
-    """Linear from warmup_start to init over warmup_iter calls, then untouched."""
-    start, length, end = kw['warmup_start'], kw['warmup_iter'], kw['init']
-    start = init if start is None else start
-    c = min(c, length)
-    return start if c == 0 else (c * end + (length - c) * start) / length
-
-
-def inverse(kw, init, c):
-    if c == 0:
-        return init
-    value = init * (1 + kw['gamma'] * c) ** (-kw['power'])
-    return _floor_to(value, kw.get('target'), kw['power'] < 0)
-
-
-CLOSED_FORMS = {'ExponentialShift': exponential, 'LinearShift': linear,
-                'PolynomialShift': polynomial, 'StepShift': step,
-                'MultistepShift': multistep, 'WarmupShift': warmup,
-                'InverseShift': inverse}
-
-
-def value_after(spec, initial, c):
-    """The attribute after ``c`` calls; ``initial`` is the optimizer's value
-    before training (what a shift with ``init=None`` captures)."""
-    init = spec.kwargs.get('init')
-    if spec.kind == 'WarmupShift' or init is None:
-        init = initial
-    return CLOSED_FORMS[spec.kind](spec.kwargs, init, c)
-
-
-def expected_rows(scenario):
-    """For each update and after each iteration: ``{(owner, attr): value}``
-    for every shifted attribute, owners ``optimizer`` and each rule."""
-    overrides = {(path, name): value for path, name, value in scenario.optimizer.overrides}
-    paths = [p for p in scenarios.PARAMS]
-
-    def rows(calls_of):
-        values = {}
-        for spec in scenario.shifts:
-            value = value_after(spec, scenario.optimizer.kwargs[spec.attr], calls_of(spec))
-            values[('optimizer', spec.attr)] = value
-            for path in paths:
-                values[(path, spec.attr)] = overrides.get((path, spec.attr), value)
-        return values
-    used = [rows(lambda s, i=i: (i - 1) // s.period) for i in range(1, scenario.stop + 1)]
-    after = [rows(lambda s, i=i: i // s.period) for i in range(1, scenario.stop + 1)]
-    return used, after
-
+# --- comparing with the model --------------------------------------------------
 
 def actual_rows(events, scenario, kind):
     attrs = {spec.attr for spec in scenario.shifts}
@@ -174,7 +70,7 @@ def test_shift_values_follow_their_closed_form(out_dir, ns, kind, data):
     for the optimizer and for every rule without an override."""
     scenario = data.draw(scenarios.training_scenarios(kinds=(kind,), shifts=(1, 2)),
                          label='scenario')
-    assert_follows_closed_form(runner.run_uninterrupted(ns, scenario, out_dir), scenario)
+    assert_follows_closed_form(training.run_uninterrupted(ns, scenario, out_dir), scenario)
 
 
 @pytest.mark.parametrize('kind', _kinds(scenarios.EXACT_RESUME_KINDS))
@@ -185,7 +81,7 @@ def test_shift_values_follow_their_closed_form_after_resume(out_dir, ns, kind, d
     file): the loaded ``_t`` and ``_last_value`` carry the schedule on."""
     scenario = data.draw(scenarios.training_scenarios(kinds=(kind,), shifts=(1, 2)),
                          label='scenario')
-    assert_follows_closed_form(runner.run_resumed(ns, scenario, out_dir), scenario, True)
+    assert_follows_closed_form(training.run_resumed(ns, scenario, out_dir), scenario, True)
 
 
 @pytest.mark.parametrize('kind', _kinds(scenarios.SHIFT_KINDS))
@@ -219,7 +115,7 @@ def test_a_shift_given_an_optimizer_drives_it_and_leaves_the_main_one(
 @given(scenario=scenarios.stepped_shift_scenarios('MultistepShift'))
 def test_multistep_shift_values_follow_their_closed_form_after_resume(out_dir, ns, scenario):
     """MultistepShift's steps continue across a resume after its first step."""
-    assert_follows_closed_form(runner.run_resumed(ns, scenario, out_dir), scenario, True)
+    assert_follows_closed_form(training.run_resumed(ns, scenario, out_dir), scenario, True)
 
 
 @rule('shift-schedules', source=SOURCE.format(FILES['WarmupShift'], 'WarmupShift'))
@@ -233,7 +129,7 @@ def test_multistep_shift_values_follow_their_closed_form_after_resume(out_dir, n
 def test_warmup_shift_values_follow_their_closed_form_after_resume(out_dir, ns, scenario):
     """WarmupShift's warm-up (and the plateau at ``init`` after it)
     continues across a resume."""
-    assert_follows_closed_form(runner.run_resumed(ns, scenario, out_dir), scenario, True)
+    assert_follows_closed_form(training.run_resumed(ns, scenario, out_dir), scenario, True)
 
 
 @pytest.mark.parametrize('kind', _kinds(scenarios.SHIFT_KINDS, level='quirk'))

@@ -5,56 +5,27 @@ argument of ``extend`` unless it is ``None``; else the extension's
 ``trigger`` attribute if it has one; else ``(1, 'iteration')``.  The result
 goes through ``get_trigger``: a callable is used as it is, ``None`` never
 fires, anything else becomes an ``IntervalTrigger``.  ``make_extension``
-turns ``trigger=None`` into ``(1, 'iteration')``.
+turns ``trigger=None`` into ``(1, 'iteration')``.  The model:
+``conformance/models/extensions.py`` (``chosen_trigger``) and ``trainer.py``.
 """
 from hypothesis import given, strategies as st
 
 from conformance import harness
+from conformance.diff import model_mismatch
+from conformance.models.trainer import trainer_run
 from conformance.runners import trainer as runner
 from conformance.spec import rule
 from conformance.strategies import trainer as scenarios
 from conformance.strategies.trainer import ExtensionSpec, TrainerScenario, TriggerSpec
 
 EXTEND_SOURCE = 'chainer/training/trainer.py:Trainer.extend@v7.8.1'
-EVERY_ITERATION = TriggerSpec('tuple', period=1)
-
-
-# --- model of Chainer's rule ---------------------------------------------------
-
-def chosen_trigger(spec):
-    """``(trigger, where it was given)`` by Chainer's precedence."""
-    if spec.extend_trigger is not None and spec.extend_trigger.kind != 'none':
-        return spec.extend_trigger, 'extend'
-    own = spec.own_trigger
-    if own is None or (spec.form == 'make_extension' and own.kind == 'none'):
-        return EVERY_ITERATION, None
-    return own, 'own'
-
-
-def fires(trigger, iteration):
-    """Whether ``trigger``, consulted at every iteration from the first,
-    fires at ``iteration``."""
-    if trigger.kind == 'none':
-        return False
-    if trigger.kind == 'callable':
-        return iteration in trigger.fires_at
-    return (iteration - 1) // trigger.period != iteration // trigger.period
 
 
 def predicted(scenario):
-    """Extension calls and callable-trigger consultations, in order.
-
-    All priorities are the default, so the order is registration order.
-    """
-    calls, consulted = [], []
-    for iteration in range(1, scenario.stop + 1):
-        for index, spec in enumerate(scenario.extensions):
-            trigger, role = chosen_trigger(spec)
-            if trigger.kind == 'callable':
-                consulted.append((runner.label(index), role, iteration))
-            if fires(trigger, iteration):
-                calls.append((runner.label(index), iteration))
-    return calls, consulted
+    """Extension calls ``(label, iteration)`` and callable-trigger
+    consultations ``(label, role, iteration)``, in order, by the model of
+    ``Trainer.run``."""
+    return observed(trainer_run(scenario))
 
 
 def observed(events):
@@ -73,7 +44,7 @@ def test_extension_runs_where_the_trigger_chosen_by_precedence_fires(out_dir, ns
     (lambda, function, ``make_extension``, ``Extension`` subclass)."""
     expected_calls, _ = predicted(scenario)
     actual_calls, _ = observed(runner.run_trainer(ns, out_dir, scenario))
-    assert actual_calls == expected_calls, runner.mismatch(
+    assert actual_calls == expected_calls, model_mismatch(
         scenario, expected_calls, actual_calls, 'extension calls (label, iteration)')
 
 
@@ -86,7 +57,7 @@ def test_only_the_chosen_trigger_is_consulted_once_per_iteration_after_the_updat
     loses (an attribute overridden by ``extend``) is never called."""
     _, expected = predicted(scenario)
     _, actual = observed(runner.run_trainer(ns, out_dir, scenario))
-    assert actual == expected, runner.mismatch(
+    assert actual == expected, model_mismatch(
         scenario, expected, actual, 'trigger consultations (label, role, iteration)')
 
 
@@ -100,7 +71,7 @@ def test_plain_function_runs_every_iteration(out_dir, ns, stop, forms):
                                stop=stop)
     expected = [(runner.label(i), it) for it in range(1, stop + 1) for i in range(len(forms))]
     actual, _ = observed(runner.run_trainer(ns, out_dir, scenario))
-    assert actual == expected, runner.mismatch(scenario, expected, actual, 'extension calls')
+    assert actual == expected, model_mismatch(scenario, expected, actual, 'extension calls')
 
 
 @rule('trigger-precedence', source='chainer/training/util.py:get_trigger@v7.8.1')
@@ -115,7 +86,7 @@ def test_trigger_attribute_none_never_fires(out_dir, ns, stop, form, passed_none
     scenario = TrainerScenario(extensions=(spec, ExtensionSpec(form='lambda')), stop=stop)
     expected = [('e1', it) for it in range(1, stop + 1)]
     actual, _ = observed(runner.run_trainer(ns, out_dir, scenario))
-    assert actual == expected, runner.mismatch(scenario, expected, actual, 'extension calls')
+    assert actual == expected, model_mismatch(scenario, expected, actual, 'extension calls')
 
 
 @rule('trigger-precedence', source='chainer/training/util.py:get_trigger@v7.8.1')

@@ -5,88 +5,28 @@ The model follows Chainer's own floating-point arithmetic: ``epoch_detail``
 is ``epoch + position / len(dataset)`` as ``SerialIterator`` computes it,
 and ``IntervalTrigger`` fires iff ``previous // period != current //
 period``.  Exact rationals would disagree with Chainer for fractional epoch
-periods (``0.3 // 0.1 == 2.0``).
+periods (``0.3 // 0.1 == 2.0``).  The models: ``conformance/models/triggers.py``,
+``iterator.py``, ``trainer.py`` (the stop trigger) and ``updater.py``.
 """
 from hypothesis import example, given, strategies as st
 
-from conformance import devices
-from conformance.runners import trainer as runner
+from conformance.diff import model_mismatch
+from conformance.models.iterator import updater_states
+from conformance.models.trainer import stop_iteration
+from conformance.models.triggers import interval_firings, manual_firings
+from conformance.models.updater import updater_run
+from conformance.runners import schedules as runner
+from conformance.runners import updater as updater_runner
 from conformance.spec import rule
 from conformance.strategies import trainer as scenarios
 
 INTERVAL_SOURCE = 'chainer/training/triggers/interval_trigger.py:IntervalTrigger.__call__@v7.8.1'
 
 
-# --- model of Chainer's rules ------------------------------------------------
-
-def iterator_states(n, batch_size, updates, repeat=True):
-    """``(iteration, epoch, epoch_detail, previous_epoch_detail,
-    is_new_epoch, optimizer.epoch, batch)`` before the first update and
-    after each update, as ``SerialIterator`` + ``StandardUpdater`` compute
-    them (the optimizer's epoch counts the updates whose batch reached or
-    crossed the end of an epoch)."""
-    position, epoch, new_epoch, previous, optimizer_epoch = 0, 0, False, None, 0
-    states = [(0, epoch, epoch + position / n, previous, new_epoch, optimizer_epoch, None)]
-    for iteration in range(1, updates + 1):
-        previous = epoch + position / n
-        batch, end, new_epoch = [], position + batch_size, False
-        while end >= n:
-            batch += range(position, n)
-            epoch, new_epoch, position = epoch + 1, True, 0
-            if not repeat:
-                end = 0
-                break
-            end -= n
-        batch += range(position, end)
-        position = end
-        optimizer_epoch += new_epoch
-        states.append((iteration, epoch, epoch + position / n, previous, new_epoch,
-                       optimizer_epoch, batch))
-    return states
-
-
-def interval_firings(period, unit, states):
-    """``IntervalTrigger(period, unit)`` consulted once per state: it
-    starts from iteration 0 / epoch 0.0 and remembers the last state seen."""
-    previous_iteration, previous_detail = 0, 0.0
-    fired = []
-    for iteration, _, detail, *_ in states:
-        if unit == 'iteration':
-            fired.append(previous_iteration // period != iteration // period)
-        else:
-            fired.append(previous_detail // period != detail // period)
-        previous_iteration, previous_detail = iteration, detail
-    return fired
-
-
-def manual_firings(points, unit, states):
-    """``ManualScheduleTrigger``: fires iff some point ``p`` has
-    ``previous < p <= current``; ``finished`` once it fires with
-    ``current >= max(points)``."""
-    points = list(points) if isinstance(points, tuple) else [points]
-    previous, finished, calls = 0, False, []
-    for iteration, _, detail, *_ in states:
-        current = iteration if unit == 'iteration' else detail
-        fire = any(previous < p <= current for p in points)
-        finished = finished or (fire and current >= max(points))
-        calls.append((iteration, fire, finished))
-        previous = current
-    return calls
-
-
-def stop_iteration(period, unit, n, batch_size, start):
-    """The iteration at which a fresh ``IntervalTrigger`` stop trigger,
-    consulted before every update from iteration ``start``, first fires
-    (each update advances at least ``1/n`` epoch, so ``period * n`` more
-    updates always reach it)."""
-    states = iterator_states(n, batch_size, start + period * n)[start:]
-    return states[interval_firings(period, unit, states).index(True)][0]
-
-
 def consulted_states(scenario):
     """The states at which a trigger registered on this trainer is consulted."""
     start = scenario.prior_iterations
-    states = iterator_states(scenario.n, scenario.batch_size, start + scenario.iterations)
+    states = updater_states(scenario.n, scenario.batch_size, start + scenario.iterations)
     return states[start + 1:]
 
 
@@ -102,7 +42,7 @@ def check_interval(out_dir, ns, scenario):
     fired = interval_firings(spec.period, spec.unit, states)
     expected = [(s[0], f, None) for s, f in zip(states, fired)]
     actual = runner.run_schedule(ns, out_dir, scenario)
-    assert actual == expected, runner.mismatch(
+    assert actual == expected, model_mismatch(
         scenario, expected, actual,
         'IntervalTrigger calls (iteration, fired, finished)',
         context=f'(iteration, epoch_detail) at the calls: {details(states)}')
@@ -153,7 +93,7 @@ def test_manual_schedule_trigger_fires_at_its_points_then_reports_finished(
     states = consulted_states(scenario)
     expected = manual_firings(scenario.trigger.points, scenario.trigger.unit, states)
     actual = runner.run_schedule(ns, out_dir, scenario)
-    assert actual == expected, runner.mismatch(
+    assert actual == expected, model_mismatch(
         scenario, expected, actual,
         'ManualScheduleTrigger calls (iteration, fired, finished)',
         context=f'(iteration, epoch_detail) at the calls: {details(states)}')
@@ -169,7 +109,7 @@ def test_once_trigger_fires_at_its_first_call_only(out_dir, ns, scenario):
     first = scenario.prior_iterations + 1
     expected = [(it, it == first, True) for it in range(first, first + scenario.iterations)]
     actual = runner.run_schedule(ns, out_dir, scenario)
-    assert actual == expected, runner.mismatch(
+    assert actual == expected, model_mismatch(
         scenario, expected, actual, 'OnceTrigger calls (iteration, fired, finished)')
 
 
@@ -205,7 +145,7 @@ def test_stop_trigger_gives_exactly_the_updates_it_names(out_dir, ns, scenario):
     end = stop_iteration(spec.period, spec.unit, scenario.n, scenario.batch_size, start)
     expected = list(range(start + 1, end + 1))
     actual = runner.run_stop(ns, out_dir, scenario)
-    assert actual == expected, runner.mismatch(
+    assert actual == expected, model_mismatch(
         scenario, expected, actual, 'iterations run under the stop trigger')
 
 
@@ -224,9 +164,9 @@ def test_updater_state_follows_the_serial_iterator(out_dir, ns, scenario):
     updates = scenario.iterations
     if not scenario.repeat:
         updates = stop_iteration(1, 'epoch', scenario.n, scenario.batch_size, 0)
-    expected = iterator_states(scenario.n, scenario.batch_size, updates, scenario.repeat)
+    expected = updater_states(scenario.n, scenario.batch_size, updates, scenario.repeat)
     actual = runner.run_iterator_states(ns, out_dir, scenario)
-    assert actual == expected, runner.mismatch(
+    assert actual == expected, model_mismatch(
         scenario, expected, actual,
         'states (iteration, epoch, epoch_detail, previous_epoch_detail, '
         'is_new_epoch, optimizer.epoch, batch)')
@@ -234,52 +174,6 @@ def test_updater_state_follows_the_serial_iterator(out_dir, ns, scenario):
 
 UPDATE_SOURCE = ('chainer/training/updaters/standard_updater.py:'
                  'StandardUpdater.update_core@v7.8.1')
-
-
-def loss_arguments(scenario, batch):
-    """``(args, kwargs)`` of the loss for a batch of example indices, as
-    ``runner.host`` renders them: component ``c`` of example ``i`` is
-    ``[i, c]``.  ``concat_examples`` stacks an array batch into one
-    argument, a tuple batch into positional arguments and a dict batch into
-    keyword arguments; a converter returning the list of examples gives one
-    argument, that list."""
-    width = 1 if scenario.example == 'array' else scenario.width
-    if scenario.converter == 'list':
-        def one(i):
-            if scenario.example == 'array':
-                return [i, 0]
-            if scenario.example == 'tuple':
-                return [[i, c] for c in range(width)]
-            return [(f'k{c}', [i, c]) for c in range(width)]
-        return [[one(i) for i in batch]], []
-    stacked = [[[i, c] for i in batch] for c in range(width)]
-    if scenario.example == 'dict':
-        return [], [(f'k{c}', stacked[c]) for c in range(width)]
-    return stacked, []
-
-
-def updater_run(scenario):
-    """What the loss sees, what the recording converter gets as device, and
-    ``(iteration, optimizer.epoch, observation)`` after each update; then
-    ``iteration`` and each iterator's ``epoch_detail`` loaded into a fresh
-    updater from a save of this one."""
-    states = iterator_states(scenario.n, scenario.batch_size, scenario.iterations)
-    names = ('main', 'extra') if scenario.dicts else ('main',)
-    who = 'model' if scenario.loss == 'model' else 'loss_func'
-    auto = scenario.auto_new_epoch is not False
-    calls, steps = [], []
-    for iteration, _, _, _, _, optimizer_epoch, batch in states[1:]:
-        calls.append((who, *loss_arguments(scenario, batch)))
-        observation = sorted([(f'{name}/loss', iteration) for name in names]
-                             + [(f'{name}/part/count', iteration) for name in names])
-        steps.append((iteration, optimizer_epoch if auto else 0, tuple(observation)))
-    has_device = scenario.device or scenario.input_device
-    converter_devices = ([('device' if has_device else None)] * scenario.iterations
-                         if scenario.converter == 'recording' else [])
-    restored = (scenario.iterations,
-                {name: states[-1][2] if name == 'main' else 0.0 for name in names})
-    return {'calls': calls, 'converter_devices': converter_devices, 'steps': steps,
-            'restored': restored}
 
 
 @rule('trigger-schedule', source=UPDATE_SOURCE)
@@ -294,12 +188,12 @@ def test_each_update_passes_the_converted_main_batch_to_the_loss_by_its_form(
     follows the main iterator's epochs unless ``auto_new_epoch=False``; the
     trainer observes each optimizer's target as ``<name>`` and its links as
     ``<name>/<path>``; ``iteration`` and the iterators survive a save."""
-    trace = runner.run_updater(ns, out_dir, scenario)
+    trace = updater_runner.run_updater(ns, out_dir, scenario)
     expected = updater_run(scenario)
     for part, value in expected.items():
         actual = trace[part]
         if isinstance(value, list):
-            assert actual == value, runner.mismatch(scenario, value, actual, part)
+            assert actual == value, model_mismatch(scenario, value, actual, part)
         else:
             assert actual == value, (
                 f'{part}: expected {value!r}, got {actual!r}\n  scenario: {scenario}')

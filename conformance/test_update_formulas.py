@@ -1,7 +1,8 @@
 """update-formulas: every built-in update rule computes Chainer's formula.
 
 Parameters and states after each ``update()`` are compared with the float64
-models in ``formulas.py`` within the bounds of ``tolerances.py``.
+models in ``conformance/models/update_rules.py`` within the bounds of
+``tolerances.py``.
 """
 import warnings
 
@@ -9,7 +10,9 @@ import numpy
 import pytest
 from hypothesis import given, strategies as st
 
-from conformance import harness, devices, formulas, tolerances
+from conformance import harness, devices, script_checks, tolerances
+from conformance.diff import bitwise_difference
+from conformance.models import update_rules
 from conformance.runners import optim as runner
 from conformance.spec import rule
 from conformance.strategies import optim as strategies
@@ -23,7 +26,7 @@ def check_against_model(scenario, trace):
     hyper = scenario.effective_hyper()
     for path, p0 in scenario.init.items():
         grads = [step.get(path) for step in scenario.grads]
-        steps = formulas.trajectory(scenario.optimizer, hyper, p0, grads)
+        steps = update_rules.trajectory(scenario.optimizer, hyper, p0, grads)
         if scenario.fp32:
             bounds = tolerances.fp32_update_bounds(p0, steps)
         else:
@@ -47,7 +50,8 @@ def check_against_model(scenario, trace):
 
 @pytest.mark.parametrize('optimizer', strategies.OPTIMIZERS)
 @given(data=st.data())
-@rule(FAMILY, source='chainer/optimizers/*.py:update_core_cpu@v7.8.1 (SEMANTICS G1-G7, E7)')
+@rule(FAMILY, source='chainer/optimizers/*.py:update_core_cpu@v7.8.1 (SEMANTICS G1-G7, E7)',
+      script=script_checks.check_formulas_and_final_dtypes)
 def test_every_rule_follows_its_closed_form_formula(out_dir, ns, optimizer, data):
     """Each update applies the rule's formula in the parameter's dtype, with
     t = the rule's update count, state starting at zeros and a cleared gradient
@@ -71,7 +75,8 @@ def test_every_rule_follows_its_closed_form_formula(out_dir, ns, optimizer, data
 @pytest.mark.parametrize('optimizer', ('SGD', 'MomentumSGD'))
 @given(steps=st.integers(6, 10), lr=st.floats(2.0 ** -13, 2.0 ** -12),
        momentum=st.floats(0.0, 0.5), after_setup=st.booleans())
-@rule(FAMILY, source='chainer/optimizer.py:UpdateRule.update@v7.8.1 (SEMANTICS E7)')
+@rule(FAMILY, source='chainer/optimizer.py:UpdateRule.update@v7.8.1 (SEMANTICS E7)',
+      script=script_checks.check_formulas)
 def test_fp32_update_accumulates_steps_below_float16_resolution(
         out_dir, ns, optimizer, steps, lr, momentum, after_setup):
     """Steps smaller than half a float16 ulp of 1.0 are lost by float16
@@ -99,7 +104,7 @@ def test_cleared_grads_become_zeros_and_state_starts_at_first_update(out_dir, ns
         f'rule t after setup: {trace.setup.rule_t}, expected all 0')
     assert trace.setup.states == dict.fromkeys(scenario.init), (
         f'rule states after setup: {trace.setup.states}, expected all None')
-    keys = formulas.state_keys(scenario.optimizer, scenario.effective_hyper())
+    keys = update_rules.state_keys(scenario.optimizer, scenario.effective_hyper())
     for k, (grads, snap) in enumerate(zip(scenario.grads, trace.steps), start=1):
         assert snap.rule_t == dict.fromkeys(scenario.init, k), (
             f'rule t after update {k}: {snap.rule_t}, expected all {k}')
@@ -148,11 +153,10 @@ def test_an_eps_that_rounds_to_zero_is_rejected_before_the_step(out_dir, ns, opt
     assert raised is not None and raised[:len(expected)] == expected, (
         f'{where}: raised {raised}, expected {expected}')
     value = scenario.init['/p']
-    diff = runner.bitwise_difference(runner.param_view(snap, '/p'), {
+    keys = update_rules.state_keys(scenario.optimizer, scenario.effective_hyper())
+    diff = bitwise_difference(runner.param_view(snap, '/p'), {
         'param': value, 'grad': scenario.grads[0]['/p'], 't': 1,
-        'state': {key: numpy.zeros_like(value)
-                  for key in formulas.state_keys(scenario.optimizer, scenario.effective_hyper())}},
-        where)
+        'state': {key: numpy.zeros_like(value) for key in keys}}, where)
     assert diff is None, f'after the rejected update: {diff}'
 
 
@@ -192,7 +196,7 @@ def test_update_with_lossfun_runs_it_before_clearing_grads(out_dir, ns, lr, data
     expected = p0.copy()
     for _ in range(steps):
         expected -= numpy.float32(lr)
-    actual = runner.host(param.array)
+    actual = devices.to_host(param.array)
     assert numpy.array_equal(actual, expected), (
         f'after {steps} update(lossfun): {actual!r}, expected {expected!r} '
         f'(each step uses the fresh gradient 1, not one accumulated onto the old)')
@@ -216,10 +220,10 @@ def custom_gradient_method(ns, calls):
     methods and logs which one ran, with the rule's lr and the grad seen."""
     class LoggingRule(ns.UpdateRule):
         def update_core_cpu(self, param):
-            calls.append(('cpu', self.hyperparam.lr, runner.host(param.grad).tolist()))
+            calls.append(('cpu', self.hyperparam.lr, devices.to_host(param.grad).tolist()))
 
         def update_core_gpu(self, param):
-            calls.append(('gpu', self.hyperparam.lr, runner.host(param.grad).tolist()))
+            calls.append(('gpu', self.hyperparam.lr, devices.to_host(param.grad).tolist()))
     return user_gradient_method(ns, LoggingRule)
 
 
@@ -283,7 +287,7 @@ def test_a_rule_whose_state_is_shaped_by_the_gradient_loads_before_its_first_upd
         saved_opt.update()
     serializer = ns.serializers.DictionarySerializer()
     serializer.save(saved_opt)
-    saved_copy = {key: runner.host(value) for key, value in serializer.target.items()}
+    saved_copy = {key: devices.to_host(value) for key, value in serializer.target.items()}
     ns.serializers.NpzDeserializer(saved_copy).load(loaded_opt)
     loaded.params['/p'].array[...] = saved.params['/p'].array
 
@@ -295,8 +299,8 @@ def test_a_rule_whose_state_is_shaped_by_the_gradient_loads_before_its_first_upd
             for built, optimizer in runs:
                 runner.set_grads(built, {'/p': grads[steps]})
                 optimizer.update()
-        diff = runner.bitwise_difference(view(loaded, loaded_opt), view(saved, saved_opt),
-                                         f'loaded rule {when} (saved after {steps} updates)')
+        diff = bitwise_difference(view(loaded, loaded_opt), view(saved, saved_opt),
+                                  f'loaded rule {when} (saved after {steps} updates)')
         assert diff is None, diff
 
 
@@ -328,7 +332,8 @@ def test_use_cleargrads_warns_and_false_zeroes_grads_through_zerograds(out_dir, 
     expected += [] if use in (True, None) else zeroing * steps
     assert warned == expected, f'use_cleargrads({use}), {steps} updates: warned {warned}'
     # d sum(p)/dp = 1, so each step subtracts 0.5 exactly.
-    assert runner.host(param.array).tolist() == [1.0 - 0.5 * steps] * 2, runner.host(param.array)
+    value = devices.to_host(param.array)
+    assert value.tolist() == [1.0 - 0.5 * steps] * 2, value
 
 
 class _Half:
@@ -361,7 +366,7 @@ def test_fp32_update_gives_hooks_a_float32_master_named_like_the_param(
     seen = []
 
     def hook(rule, master):
-        values = None if master.array is None else runner.host(master.array).tolist()
+        values = None if master.array is None else devices.to_host(master.array).tolist()
         seen.append((master.name, numpy.dtype(master.dtype).name, values, master is param))
     param.update_rule.add_hook(hook)
     if initialized:

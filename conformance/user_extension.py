@@ -21,14 +21,18 @@ Without ``--extension`` the same properties run on
 """
 import dataclasses
 import importlib
-import importlib.util
 import inspect
 import os
-import sys
 
 import pytest
 
+from conformance import errors, loader
+
 _KEY = pytest.StashKey()
+
+
+class ExtensionError(errors.UsageError, ValueError):
+    """An ``--extension`` that cannot be loaded (a usage error)."""
 
 
 @dataclasses.dataclass(frozen=True)
@@ -64,31 +68,29 @@ DEFAULT = UserExtension('ExponentialShift (no --extension given)', _default_fact
 
 
 def load(spec):
-    """The ``UserExtension`` named by ``MODULE:FACTORY``; ``ValueError`` with
-    what to do when it cannot be loaded."""
+    """The ``UserExtension`` named by ``MODULE:FACTORY``; ``ExtensionError``
+    (a ``ValueError``) with what to do when it cannot be loaded."""
     module_name, _, attribute = spec.rpartition(':')
     if not module_name or not attribute:
-        raise ValueError(f'--extension={spec}: expected MODULE:FACTORY, e.g. '
-                         'mypkg.shifts:make_shift or path/to/file.py:factory')
+        raise ExtensionError(f'--extension={spec}: expected MODULE:FACTORY, e.g. '
+                             'mypkg.shifts:make_shift or path/to/file.py:factory')
     try:
-        if module_name.endswith('.py') or os.sep in module_name:
+        if loader.names_a_file(module_name):
             if not os.path.isfile(module_name):
-                raise ValueError(f'--extension={spec}: no such file {module_name}')
-            name = '_conformance_extension_' + os.path.splitext(os.path.basename(module_name))[0]
-            module_spec = importlib.util.spec_from_file_location(name, module_name)
-            module = importlib.util.module_from_spec(module_spec)
-            sys.modules[name] = module
-            module_spec.loader.exec_module(module)
+                raise ExtensionError(f'--extension={spec}: no such file {module_name}')
+            module = loader.import_file(module_name, '_conformance_extension_')
         else:
             module = importlib.import_module(module_name)
-    except ValueError:
+    except ExtensionError:
         raise
+    except ValueError as e:   # raised by the module: its message alone, as it always was
+        raise ExtensionError(str(e)) from e
     except Exception as e:
-        raise ValueError(f'--extension={spec}: cannot import {module_name}: '
-                         f'{type(e).__name__}: {e}') from e
+        raise ExtensionError(f'--extension={spec}: cannot import {module_name}: '
+                             f'{type(e).__name__}: {e}') from e
     factory = getattr(module, attribute, None)
     if not callable(factory):
-        raise ValueError(f'--extension={spec}: {module_name} has no callable {attribute!r}')
+        raise ExtensionError(f'--extension={spec}: {module_name} has no callable {attribute!r}')
     return UserExtension(spec, factory)
 
 
@@ -102,10 +104,8 @@ def pytest_addoption(parser):
 
 def pytest_configure(config):
     spec = config.getoption('extension', None)
-    try:
+    with errors.usage_errors():
         config.stash[_KEY] = DEFAULT if spec is None else load(spec)
-    except ValueError as e:
-        raise pytest.UsageError(str(e)) from None
 
 
 def pytest_report_header(config):

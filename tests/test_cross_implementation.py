@@ -10,9 +10,9 @@ extension calls, same final state, bit for bit.
 """
 import pytest
 
-from conformance import chainer_compat
+from conformance import chainer_compat, diff
 from conformance.namespace import Namespace
-from conformance.runners import snapshot as runner
+from conformance.runners import training as runner
 from conformance.strategies.snapshot import OptimizerSpec, ShiftSpec, TrainingScenario
 
 chainer = chainer_compat.import_chainer()
@@ -49,7 +49,7 @@ def test_snapshot_written_by_one_implementation_resumes_in_the_other(tmp_path, w
     rig.trainer.run()
     resumed = runner.trace_of(read, rig)
     resumed.events = events + resumed.events
-    problem = runner.explain_resume_difference(full, resumed, case.snapshot_at)
+    problem = diff.explain_resume_difference(full, resumed, case.snapshot_at)
     assert problem is None, (
         f'{reader} resuming from the {writer} snapshot {path} does not continue like '
         f'uninterrupted {reader} training:\n{problem}')

@@ -1,6 +1,7 @@
 """Runners of the differential family that other families lack, shared with
 the recorder of fixtures/ (each ``(ns, out_dir, case) -> plain trace``)."""
-from conformance.runners import snapshot as snapshot_runner
+from conformance.runners import damaged, round_trips
+from conformance.runners import training as training_runner
 from conformance.strategies import trainer as trainer_scenarios
 
 
@@ -13,7 +14,7 @@ def name_probes(scenario):
 
 def training(ns, out_dir, case):
     resumed, scenario = case
-    run = snapshot_runner.run_resumed if resumed else snapshot_runner.run_uninterrupted
+    run = training_runner.run_resumed if resumed else training_runner.run_uninterrupted
     return run(ns, scenario, out_dir)
 
 
@@ -22,25 +23,25 @@ def round_trip(ns, out_dir, case):
     and of a fresh one that loaded it through ``save_npz``/``load_npz``."""
     kind, spec, scenario, count = case
     if kind == 'trigger':
-        used = snapshot_runner.used_trigger(ns, spec, scenario, out_dir, min(count, scenario.stop))
-        fresh = snapshot_runner.build_trigger(ns, spec)
+        used = round_trips.used_trigger(ns, spec, scenario, out_dir, min(count, scenario.stop))
+        fresh = round_trips.build_trigger(ns, spec)
     elif kind == 'iterator':
-        used = snapshot_runner.build_iterator(ns, spec)
-        snapshot_runner.batches(used, count, stop_at_new_epoch=False)
-        fresh = snapshot_runner.build_iterator(ns, spec)
+        used = round_trips.build_iterator(ns, spec)
+        round_trips.batches(used, count, stop_at_new_epoch=False)
+        fresh = round_trips.build_iterator(ns, spec)
     else:
-        used = snapshot_runner.updated(ns, scenario, count)[1]
-        fresh = snapshot_runner.updated(ns, scenario, 0)[1]
-    return snapshot_runner.round_trip(ns, used, fresh, out_dir)
+        used = round_trips.updated(ns, scenario, count)[1]
+        fresh = round_trips.updated(ns, scenario, 0)[1]
+    return round_trips.round_trip(ns, used, fresh, out_dir)
 
 
 def damaged_load(ns, out_dir, case):
     """The key the damage hit, the error type (``None`` if the load
     succeeded), whether it warned, and the loaded content if it succeeded."""
-    attempt = snapshot_runner.attempt_damaged_load(ns, case, out_dir)
+    attempt = damaged.attempt_damaged_load(ns, case, out_dir)
     after = None
     if attempt.error is None:
         after = dict(attempt.after)
-        after.pop(snapshot_runner.ELAPSED, None)
+        after.pop(training_runner.ELAPSED, None)
     error = None if attempt.error is None else type(attempt.error).__name__
     return attempt.key, error, bool(attempt.warned), after

@@ -1,7 +1,7 @@
 """Runner for the 'iterator' family: build the scenario's ``SerialIterator``
 through ``ns``, call ``next()``, and return plain host data.
 
-A trace is a list of ``Step`` records: the state before the first
+A trace is a list of ``IteratorStep`` records: the state before the first
 ``next()`` (``batch`` is ``None``), then one per call, whose ``batch`` is
 the list of dataset items, ``'StopIteration'`` or ``'ValueError'`` (the
 trace ends at a ``ValueError``).  Order sampler calls are logged as
@@ -16,7 +16,7 @@ import numpy
 from conformance.strategies.iterator import GlobalShuffle, SeededShuffle
 
 
-class Step(typing.NamedTuple):
+class IteratorStep(typing.NamedTuple):
     batch: object
     epoch: int
     epoch_detail: float
@@ -26,7 +26,7 @@ class Step(typing.NamedTuple):
 
 
 @dataclasses.dataclass
-class Trace:
+class IteratorTrace:
     steps: list
     calls: list
     repeat: object = None   # the iterator's ``repeat`` property
@@ -72,13 +72,13 @@ def build(ns, scenario):
 
 def state(iterator, batch=None):
     previous = iterator.previous_epoch_detail
-    return Step(batch, int(iterator.epoch), float(iterator.epoch_detail),
+    return IteratorStep(batch, int(iterator.epoch), float(iterator.epoch_detail),
                 None if previous is None else float(previous), bool(iterator.is_new_epoch),
                 int(iterator.current_position))
 
 
 def advance(iterator, log, steps, first=1):
-    """``Step`` records of ``next()`` calls number ``first`` .. ``first +
+    """``IteratorStep`` records of ``next()`` calls number ``first`` .. ``first +
     steps - 1``."""
     trace = []
     for step in range(first, first + steps):
@@ -114,7 +114,7 @@ def run(ns, scenario):
 def _run(ns, scenario):
     iterator, log = build(ns, scenario)
     steps = [state(iterator)] + advance(iterator, log, scenario.steps)
-    return Trace(steps, log.calls if log else [], iterator.repeat)
+    return IteratorTrace(steps, log.calls if log else [], iterator.repeat)
 
 
 def run_for_loop(ns, scenario):
@@ -138,7 +138,7 @@ def run_reset(ns, scenario, before):
         log.step, log.calls = 0, []
     iterator.reset()
     steps = [state(iterator)] + advance(iterator, log, scenario.steps)
-    return Trace(steps, log.calls if log else [])
+    return IteratorTrace(steps, log.calls if log else [])
 
 
 def saved_state(ns, iterator):
@@ -156,8 +156,8 @@ def plain(value):
 @dataclasses.dataclass
 class SaveLoad:
     saved: dict        # key -> plain value
-    original: Trace    # the state at saving, then ``more`` calls
-    loaded: Trace      # the state after loading into a fresh iterator, then ``more`` calls
+    original: IteratorTrace    # the state at saving, then ``more`` calls
+    loaded: IteratorTrace      # the state after loading into a fresh iterator, then ``more`` calls
 
 
 def run_save_load(ns, scenario, before, more):
@@ -175,7 +175,7 @@ def run_save_load(ns, scenario, before, more):
     traces = []
     for it, it_log in ((iterator, log), (fresh, fresh_log)):
         steps = [state(it)] + advance(it, it_log, more, first=before + 1)
-        traces.append(Trace(steps, it_log.calls))
+        traces.append(IteratorTrace(steps, it_log.calls))
     return SaveLoad(saved, *traces)
 
 
@@ -198,7 +198,7 @@ def run_legacy_load(ns, scenario, before, more):
     if fresh_log is not None:
         fresh_log.calls = []
     steps = [state(fresh)] + advance(fresh, fresh_log, more, first=before + 1)
-    return saved, Trace(steps, fresh_log.calls if fresh_log else [])
+    return saved, IteratorTrace(steps, fresh_log.calls if fresh_log else [])
 
 
 class Emptied(typing.NamedTuple):
@@ -259,28 +259,3 @@ def construction_error(ns, shuffle, sampler):
     except Exception as error:
         return error
     return None
-
-
-def mismatch(what, scenario, expected, actual, labels=('model', 'impl')):
-    """A readable assertion message: the scenario, the first differing
-    record with the fields that differ, and both sequences in full (the
-    model is the test's model of Chainer 7.8.1)."""
-    expected, actual = list(expected), list(actual)
-    index = next((i for i, (e, a) in enumerate(zip(expected, actual)) if e != a),
-                 min(len(expected), len(actual)))
-    first_e = expected[index] if index < len(expected) else '<end>'
-    first_a = actual[index] if index < len(actual) else '<end>'
-    lines = [f'{what}: {labels[1]} differs from {labels[0]}',
-             f'  scenario: {scenario}',
-             f'  first difference at [{index}]:']
-    if isinstance(first_e, Step) and isinstance(first_a, Step):
-        lines += [f'    {field}: {labels[0]} {e!r}, {labels[1]} {a!r}'
-                  for field, e, a in zip(Step._fields, first_e, first_a) if e != a]
-    else:
-        lines += [f'    {labels[0]} {first_e!r}', f'    {labels[1]} {first_a!r}']
-    width = max(len(labels[0]), len(labels[1]))
-    for label, records in zip(labels, (expected, actual)):
-        lines.append(f'  {label:{width}}:')
-        lines += [f'    {">" if i == index else " "}[{i}] {record!r}'
-                  for i, record in enumerate(records)]
-    return '\n'.join(lines)

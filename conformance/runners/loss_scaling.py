@@ -44,7 +44,7 @@ def factor_loss(ns, params, factors):
 
 
 def run_schedule(ns, scenario):
-    """One dict per update of a ``ScheduleScenario``: ``seen`` (gradients
+    """One dict per update of a ``ScaleScheduleScenario``: ``seen`` (gradients
     after backward), ``grads`` and ``params`` after the update, each rule's
     ``t``, ``optimizer.t`` and ``warnings``, the ``(category, message)`` of
     every warning the update issued."""
@@ -67,7 +67,7 @@ def run_schedule(ns, scenario):
 
 
 def run_training(ns, scenario):
-    """One dict per update of a ``TrainingScenario``: ``seen``, ``grads``,
+    """One dict per update of a ``ScaledTrainingScenario``: ``seen``, ``grads``,
     ``params`` and rule ``t`` as in ``run_schedule``; plus the updater's
     ``loss_scale`` attribute when a StandardUpdater drives the run."""
     built = optim.Built(ns, scenario.tree, scenario.init)
@@ -98,7 +98,7 @@ def run_training(ns, scenario):
 
 def _after_update(built):
     return {'grads': {path: optim.grad_of(p) for path, p in built.params.items()},
-            'params': {path: optim.host(p.array) for path, p in built.params.items()},
+            'params': {path: devices.to_host(p.array) for path, p in built.params.items()},
             'rule_t': {path: p.update_rule.t for path, p in built.params.items()}}
 
 

@@ -4,9 +4,8 @@ Gradients are assigned to ``param.grad`` and ``optimizer.update()`` is called
 without a loss function, so no autograd is involved.  Every array in a trace
 is a host copy.
 """
+import contextlib
 import dataclasses
-
-import numpy
 
 from conformance import devices
 
@@ -23,7 +22,7 @@ class Snapshot:
 
 
 @dataclasses.dataclass
-class Trace:
+class UpdateTrace:
     setup: Snapshot     # right after setup, overrides and hooks
     steps: list         # one Snapshot per update()
 
@@ -60,23 +59,47 @@ class Built:
         return self.params[path].update_rule
 
 
-host = devices.to_host
-
-
 def grad_of(param):
     if param.array is None:
         return None
-    return host(param.grad)
+    return devices.to_host(param.grad)
+
+
+class Observer:
+    """Sees the runs: ``started(scenario)`` as ``prepare`` begins one and
+    ``snapshot(built, optimizer)`` as ``snapshot`` begins.  The default sees
+    nothing; ``script.record`` installs its recorder with ``observed_by``."""
+
+    def started(self, scenario):
+        pass
+
+    def snapshot(self, built, optimizer):
+        pass
+
+
+observer = Observer()
+
+
+@contextlib.contextmanager
+def observed_by(new):
+    """Let ``new`` (an ``Observer``) see the runs inside the block."""
+    global observer
+    previous, observer = observer, new
+    try:
+        yield
+    finally:
+        observer = previous
 
 
 def snapshot(built, optimizer):
+    observer.snapshot(built, optimizer)
     rules = {path: p.update_rule for path, p in built.params.items()}
     return Snapshot(
-        params={path: host(p.array) for path, p in built.params.items()},
+        params={path: devices.to_host(p.array) for path, p in built.params.items()},
         grads={path: grad_of(p) for path, p in built.params.items()},
         rule_t={path: r.t for path, r in rules.items()},
         states={path: None if r.state is None
-                else {k: host(v) for k, v in r.state.items()}
+                else {k: devices.to_host(v) for k, v in r.state.items()}
                 for path, r in rules.items()},
         optimizer_t=optimizer.t,
         update_enabled={path: link.update_enabled for path, link in built.links.items()})
@@ -110,6 +133,7 @@ def set_grads(built, grads):
 
 def prepare(ns, scenario):
     """Build, set up and hook a scenario's link; return (built, optimizer)."""
+    observer.started(scenario)
     built = Built(ns, scenario.tree, scenario.init)
     for path in scenario.disabled_before_setup:
         built.links[path].disable_update()
@@ -143,42 +167,15 @@ def run_updates(ns, scenario):
         set_grads(built, grads)
         optimizer.update()
         steps.append(snapshot(built, optimizer))
-    return Trace(setup, steps)
+    return UpdateTrace(setup, steps)
 
 
-# ---------------------------------------------------------------- comparing traces
+# ---------------------------------------------------------------- a view of a trace
 
 def param_view(snap, path):
     """One parameter in a snapshot: its value, its rule's t and state."""
     return {'param': snap.params[path], 'grad': snap.grads[path],
             't': snap.rule_t[path], 'state': snap.states[path]}
-
-
-def bitwise_difference(actual, expected, where=''):
-    """None if the two (nested dicts, lists, arrays, scalars) are bitwise
-    equal, else a description of the first difference."""
-    if isinstance(expected, dict) and isinstance(actual, dict):
-        if sorted(actual) != sorted(expected):
-            return f'{where}: keys {sorted(actual)} != expected {sorted(expected)}'
-        for key in expected:
-            diff = bitwise_difference(actual[key], expected[key], f'{where}[{key!r}]')
-            if diff:
-                return diff
-        return None
-    if isinstance(expected, numpy.ndarray) and isinstance(actual, numpy.ndarray):
-        if (actual.dtype, actual.shape) != (expected.dtype, expected.shape):
-            return (f'{where}: {actual.dtype}{list(actual.shape)} != expected '
-                    f'{expected.dtype}{list(expected.shape)}')
-        if actual.tobytes() != expected.tobytes():
-            i = numpy.flatnonzero(actual.reshape(-1).view(numpy.uint8)
-                                  != expected.reshape(-1).view(numpy.uint8))[0]
-            i //= actual.itemsize
-            return (f'{where}: element {i} is {actual.flat[i]!r}, expected '
-                    f'{expected.flat[i]!r}\n  actual   {actual!r}\n  expected {expected!r}')
-        return None
-    if type(actual) is not type(expected) or actual != expected:
-        return f'{where}: {actual!r} != expected {expected!r}'
-    return None
 
 
 # ---------------------------------------------------------------- hyperparameters

@@ -34,7 +34,7 @@ FACTOR_MAGNITUDE = {'float16': (2.0 ** -2, 2.0 ** 8), 'float32': (2.0 ** -4, 16.
 
 
 @dataclasses.dataclass
-class ScheduleScenario:
+class ScaleScheduleScenario:
     """SGD(lr) updates of ``a`` and ``b``; ``calls[k]`` are the loss-scaling
     calls made on the optimizer before update k, each
     ``('loss_scaling', kwargs)`` or ``('set_loss_scale', scale)``; the first
@@ -119,7 +119,7 @@ def schedule_scenarios(draw, configure=None, max_steps=24, reconfigure=False):
         later = st.tuples(st.integers(1, steps - 1), st.one_of(dynamic_calls(), static_calls()))
         for step, call in draw(st.lists(later, min_size=1, max_size=3)):
             calls[step].append(call)
-    return ScheduleScenario(
+    return ScaleScheduleScenario(
         dtype=dtype, lr=draw(st.sampled_from((0.5, 0.125, 0.1))), shapes=shapes,
         init=draw(optim.initial_values(shapes, dtype)), factors=factors, calls=calls)
 
@@ -132,7 +132,7 @@ LINEAR_SHAPES = {'/W': (2, 3), '/b': (2,)}
 
 
 @dataclasses.dataclass
-class TrainingScenario:
+class ScaledTrainingScenario:
     """Updates of a linear layer by ``optimizer`` on mean squared error over
     ``batches`` of ``(x, t)``; ``scale`` is set the ``how`` way (``None``:
     no loss scaling, updates by ``optimizer.update(lossfun, x, t)``)."""
@@ -169,7 +169,7 @@ def training_scenarios(draw, optimizers=optim.OPTIMIZERS, how=HOW, max_steps=4):
     n = draw(st.integers(1, 2))
     values = optim.arrays((steps, n, 5), dtype, *optim.GRAD_MAGNITUDE[dtype])
     batches = [(row[:, :3].copy(), row[:, 3:].copy()) for row in draw(values)]
-    return TrainingScenario(
+    return ScaledTrainingScenario(
         dtype=dtype, optimizer=optimizer,
         hyper=draw(optim.hyperparameters(optimizer, dtype)),
         init=draw(optim.initial_values(LINEAR_SHAPES, dtype)),

@@ -2,6 +2,8 @@
 hyperparameters, gradient sequences, freezing actions and hooks.
 
 A scenario is plain data; ``runners/optim.py`` plays it on an implementation.
+Scenarios with frozen parameters are drawn by ``frozen.py``, with hooks by
+``hooks.py``, with hyperparameter changes by ``hyperparameters.py``.
 Paths name links and parameters as Chainer's ``namedparams`` does: the root
 link is ``''``, its parameter ``W`` is ``'/W'``, a child ``l1`` of a Chain is
 ``'/l1'`` and a ChainList's second child is ``'/1'``.
@@ -12,10 +14,10 @@ import numpy
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from conformance import formulas
+from conformance.models import update_rules
 
 DTYPES = ('float16', 'float32', 'float64')
-OPTIMIZERS = tuple(formulas.DEFAULTS)
+OPTIMIZERS = tuple(update_rules.DEFAULTS)
 SHAPES = ((), (1,), (3,), (2, 2))
 PARAM_NAMES = ('W', 'b', 'a', 'gamma', 'x')
 CHILD_NAMES = ('l1', 'l0', 'fc', 'enc', 'dec')
@@ -120,7 +122,7 @@ class UpdateScenario:
 
     def effective_hyper(self, path=None):
         """Hyperparameters a rule sees: defaults, constructor, override."""
-        hyper = {**formulas.DEFAULTS[self.optimizer], **self.hyper}
+        hyper = {**update_rules.DEFAULTS[self.optimizer], **self.hyper}
         return {**hyper, **self.overrides.get(path, {})}
 
 
@@ -270,23 +272,6 @@ def hyper_value(optimizer, name, dtype='float32'):
     return _hyper_values(optimizer, dtype)[name]
 
 
-# The hyperparameter each optimizer scales its step with.
-LEARNING_RATE = {'SGD': 'lr', 'MomentumSGD': 'lr', 'NesterovAG': 'lr',
-                 'AdaGrad': 'lr', 'RMSprop': 'lr', 'Adam': 'alpha'}
-
-
-@st.composite
-def overrides(draw, scenario, exclude=('adabound',)):
-    """Per-rule hyperparameters for a random subset of the parameters."""
-    names = [n for n in formulas.DEFAULTS[scenario.optimizer] if n not in exclude]
-    values = {n: hyper_value(scenario.optimizer, n, scenario.dtype) for n in names}
-    paths = list(scenario.init)
-    return draw(st.dictionaries(
-        st.sampled_from(paths),
-        st.fixed_dictionaries({}, optional=values).filter(bool),
-        max_size=len(paths)))
-
-
 # ---------------------------------------------------------------- hooks
 
 def param_hooks():
@@ -333,69 +318,6 @@ def update_scenarios(draw, optimizers=OPTIMIZERS, dtypes=DTYPES, trees=None,
     return scenario
 
 
-def freeze_actions(tree):
-    """One action that stops updates: ``disable_update()`` on a link or
-    ``update_rule.enabled = False`` on a parameter."""
-    return st.one_of(
-        st.tuples(st.just('disable_update'), st.sampled_from(tree.link_paths())),
-        st.tuples(st.just('rule_off'), st.sampled_from(tree.param_paths())))
-
-
-def parents_of_params(tree):
-    """Links with parameters further down their hierarchy than their own."""
-    params = tree.param_paths()
-    return [link for link in tree.link_paths()
-            if any(p.count('/') > link.count('/') + 1 for p in params_under(link, params))]
-
-
-@st.composite
-def frozen_scenarios(draw, max_steps=4, hooks=True, exclude=()):
-    """Updates with some parameters frozen right after setup, by
-    ``disable_update()`` on a link or ``enabled = False`` on a rule."""
-    scenario = draw(update_scenarios(max_steps=max_steps, hooks=hooks, exclude=exclude))
-    parents = parents_of_params(scenario.tree)
-    # Most scenarios freeze a whole hierarchy through a parent link, if any.
-    first = (st.tuples(st.just('disable_update'), st.sampled_from(parents)) if parents
-             else freeze_actions(scenario.tree))
-    scenario.actions[0] = [draw(first)] + draw(
-        st.lists(freeze_actions(scenario.tree), max_size=2))
-    return scenario
-
-
-def _switch(target, on):
-    kind, path = target
-    if kind == 'link':
-        return ('enable_update' if on else 'disable_update', path)
-    return ('rule_on' if on else 'rule_off', path)
-
-
-@st.composite
-def switching(draw, tree, steps):
-    """Actions before each of ``steps`` updates that switch rules off and on:
-    one or two links (holding parameters) or rules are picked; each stays on
-    for the first update, then is switched to a random state before every
-    other update (an action only where the state changes)."""
-    params = tree.param_paths()
-    links = [link for link in tree.link_paths() if params_under(link, params)]
-    targets = st.one_of(st.tuples(st.just('link'), st.sampled_from(links)),
-                        st.tuples(st.just('param'), st.sampled_from(params)))
-    actions = [[] for _ in range(steps)]
-    for target in draw(st.lists(targets, min_size=1, max_size=2, unique=True)):
-        states = [True] + draw(st.lists(st.booleans(), min_size=steps - 1, max_size=steps - 1))
-        for k, (was, on) in enumerate(zip([True] + states, states)):
-            if on != was:
-                actions[k].append(_switch(target, on))
-    return actions
-
-
-@st.composite
-def toggling_scenarios(draw, max_steps=5):
-    """Updates where rules are switched off and on between updates."""
-    scenario = draw(update_scenarios(min_steps=3, max_steps=max_steps, hooks=True))
-    scenario.actions = draw(switching(scenario.tree, scenario.steps))
-    return scenario
-
-
 def alone(scenario, path, steps=None, hyper=None, changes=None):
     """The scenario of one of ``scenario``'s parameters alone in a Link, with
     the same optimizer and hooks, fed the gradients of ``steps`` (default:
@@ -438,47 +360,6 @@ class Recorder:
     timing: str = 'auto'
     attribute: str = None
     named: bool = True
-
-
-@st.composite
-def recorders(draw, names, per_param, attributes=(None, 'pre', 'post'),
-              timings=('pre', 'post', 'auto'), min_size=0):
-    """Recorders with distinct names, in registration order."""
-    chosen = draw(st.lists(st.sampled_from(names), unique=True, min_size=min_size,
-                           max_size=len(names)))
-    return tuple(Recorder(name, draw(per_param), draw(st.sampled_from(timings)),
-                          draw(st.sampled_from(attributes)), draw(st.booleans()))
-                 for name in chosen)
-
-
-@st.composite
-def hook_order_scenarios(draw):
-    """Recording hooks on the optimizer (whole or per parameter) and on some
-    rules, over a tree that may hold an uninitialized parameter, with rules
-    switched off and on between updates."""
-    tree = draw(link_trees(max_params=3))
-    if draw(st.booleans()):
-        tree = dataclasses.replace(tree, params=tree.params + (('u', None),))
-    scenario = draw(update_scenarios(optimizers=('SGD',), trees=st.just(tree), max_steps=3))
-    scenario.actions = draw(switching(tree, scenario.steps))
-    optimizer_recorders = draw(recorders(('A', 'B', 'C', 'D'), st.booleans()))
-    paths = tree.param_paths()
-    rule_recorders = draw(st.dictionaries(
-        st.sampled_from(paths), recorders(('r1', 'r2', 'r3'), st.just(False), min_size=1),
-        min_size=1, max_size=len(paths)))
-    return scenario, optimizer_recorders, rule_recorders
-
-
-@st.composite
-def gradientless_scenarios(draw):
-    """Parameters (some uninitialized, maybe some frozen right after setup)
-    whose rules carry one to three per-parameter hooks each, updated
-    directly through ``param.update()`` with no gradient."""
-    scenario = draw(update_scenarios(max_steps=3))
-    scenario.rule_hooks = draw(st.fixed_dictionaries(
-        {path: unique_hooks(3).filter(bool) for path in scenario.tree.param_paths()}))
-    scenario.actions[0] = draw(st.lists(freeze_actions(scenario.tree), max_size=1))
-    return scenario
 
 
 @st.composite

@@ -2,8 +2,9 @@
 priority ordering, extension names and the run lifecycle.
 
 A scenario is plain frozen data that says what a user writes and registers
-and how the run goes; it never says what should happen.  The runners in
-``conformance.runners.trainer`` execute scenarios on the implementation.
+and how the run goes; it never says what should happen.  The runners
+(``conformance.runners.trainer``, ``names``, ``schedules``, ``updater`` and
+``trainer_api``) execute scenarios on the implementation.
 """
 import dataclasses
 import typing
@@ -323,7 +324,7 @@ def stop_scenarios(draw):
 
 
 @dataclasses.dataclass(frozen=True)
-class IteratorScenario:
+class IteratorStatesScenario:
     """``iterations`` updates over ``n`` samples in batches of ``batch_size``;
     with ``repeat=False`` the run lasts one epoch (the rest is unused)."""
     n: int
@@ -333,7 +334,7 @@ class IteratorScenario:
 
 
 def iterator_scenarios():
-    return st.builds(IteratorScenario, n=st.integers(1, 8), batch_size=st.integers(1, 10),
+    return st.builds(IteratorStatesScenario, n=st.integers(1, 8), batch_size=st.integers(1, 10),
                      iterations=st.integers(1, 12), repeat=st.booleans())
 
 

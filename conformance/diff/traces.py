@@ -1,4 +1,5 @@
-"""Where two traces of the same scenario first part, shown side by side.
+"""Where two traces of the same scenario first part, shown side by side
+(two implementations' traces, or a trace and a recorded one).
 
 A trace is what a runner returns: nested dicts, lists, tuples, dataclasses,
 NumPy arrays and scalars.  Two traces are the same when they have the same

@@ -1,4 +1,4 @@
-"""Closed-form float64 models of Chainer's update rules and optimizer hooks.
+"""Chainer's update rules and optimizer hooks, as closed-form float64 models.
 
 Each rule model is one step of the formula in SEMANTICS.md G, written with
 NumPy in float64 on the values the implementation starts from (the arrays of
@@ -59,7 +59,7 @@ def state_keys(optimizer, hyper):
 
 
 @dataclasses.dataclass
-class Step:
+class RuleStep:
     """One rule step: new parameter and state, and the magnitudes of the terms
     they were computed from (the bounds tolerances.py scales)."""
     param: numpy.ndarray
@@ -70,13 +70,13 @@ class Step:
 
 def sgd(hp, t, p, g, state):
     step = hp['lr'] * g
-    return Step(p - step, state, abs(step), {})
+    return RuleStep(p - step, state, abs(step), {})
 
 
 def momentum_sgd(hp, t, p, g, state):
     terms = abs(hp['momentum'] * state['v']) + abs(hp['lr'] * g)
     v = hp['momentum'] * state['v'] - hp['lr'] * g
-    return Step(p + v, {'v': v}, terms, {'v': terms})
+    return RuleStep(p + v, {'v': v}, terms, {'v': terms})
 
 
 def nesterov_ag(hp, t, p, g, state):
@@ -84,14 +84,14 @@ def nesterov_ag(hp, t, p, g, state):
     v_terms = abs(mu * state['v']) + abs(lr * g)
     v = mu * state['v'] - lr * g
     terms = mu * mu * v, (1 + mu) * lr * g
-    return Step(p + terms[0] - terms[1], {'v': v},
+    return RuleStep(p + terms[0] - terms[1], {'v': v},
                 mu * mu * v_terms + abs(terms[1]), {'v': v_terms})
 
 
 def ada_grad(hp, t, p, g, state):
     h = state['h'] + g * g
     step = hp['lr'] * g / (numpy.sqrt(h) + hp['eps'])
-    return Step(p - step, {'h': h}, abs(step), {'h': h})
+    return RuleStep(p - step, {'h': h}, abs(step), {'h': h})
 
 
 def rmsprop(hp, t, p, g, state):
@@ -101,7 +101,7 @@ def rmsprop(hp, t, p, g, state):
     else:
         denom = numpy.sqrt(ms) + hp['eps']
     step = hp['lr'] * g / denom
-    return Step(p - step, {'ms': ms}, abs(step), {'ms': ms})
+    return RuleStep(p - step, {'ms': ms}, abs(step), {'ms': ms})
 
 
 def ada_delta(hp, t, p, g, state):
@@ -109,7 +109,7 @@ def ada_delta(hp, t, p, g, state):
     msg = rho * state['msg'] + (1 - rho) * g * g
     dx = numpy.sqrt((state['msdx'] + eps) / (msg + eps)) * g
     msdx = rho * state['msdx'] + (1 - rho) * dx * dx
-    return Step(p - dx, {'msg': msg, 'msdx': msdx}, abs(dx),
+    return RuleStep(p - dx, {'msg': msg, 'msdx': msdx}, abs(dx),
                 {'msg': msg, 'msdx': msdx})
 
 
@@ -138,7 +138,7 @@ def adam(hp, t, p, g, state):
     decay = hp['eta'] * hp['weight_decay_rate']
     param = (1 - decay) * p - hp['eta'] * step * m
     scale = hp['eta'] * step * (m_terms + abs(m)) + abs(decay * p)
-    return Step(param, new_state, scale, state_scale)
+    return RuleStep(param, new_state, scale, state_scale)
 
 
 RULES = {
@@ -190,7 +190,7 @@ def initial_state(optimizer, hyper, shape):
 
 
 def trajectory(optimizer, hyper, p0, grads):
-    """The Steps of one rule fed ``grads`` in turn from ``p0``; a ``None``
+    """The RuleSteps of one rule fed ``grads`` in turn from ``p0``; a ``None``
     gradient is zeros (``reallocate_cleared_grads``) and still counts as a
     step, so ``t`` is the 1-based position in ``grads``."""
     rule = RULES[optimizer]
