@@ -5,9 +5,12 @@ Everything is built through the namespace under test (``ns``); nothing here
 imports an implementation.
 """
 import contextlib
+import re
 import warnings
 
 import numpy
+
+from conformance.namespace import ImplementationLacks
 
 
 @contextlib.contextmanager
@@ -25,6 +28,43 @@ def issued_warnings():
         warnings.simplefilter('always')
         yield issued
     issued.extend(w for w in caught if not issubclass(w.category, ResourceWarning))
+
+
+def attribute(obj, name, path):
+    """``obj.<name>``, a public Chainer attribute; its absence is a lack.
+
+    Why: a property that reads an optional attribute (``Trainer.is_before_training``
+    appeared in Chainer 7) must not report a missing one as a semantic
+    difference; ``path`` is the name as Chainer's API spells it.
+    """
+    try:
+        return getattr(obj, name)
+    except AttributeError:
+        raise ImplementationLacks(path) from None
+
+
+def call_with(path, function, *args, **kwargs):
+    """``function(*args, **kwargs)`` where a keyword it does not accept is a lack.
+
+    Only a ``TypeError`` that names one of ``kwargs`` as unexpected counts:
+    any other error is the implementation's and propagates unchanged.
+    """
+    try:
+        return function(*args, **kwargs)
+    except TypeError as error:
+        unknown = unexpected_keyword(error, kwargs)
+        if unknown is None:
+            raise
+        raise ImplementationLacks(f'{path}({unknown}=...)') from error
+
+
+def unexpected_keyword(error, kwargs):
+    """The keyword of ``kwargs`` that ``error`` says was not accepted, or None."""
+    message = str(error)
+    if not re.search(r'unexpected keyword|got an unexpected|not supported|'
+                     r'unexpected argument', message):
+        return None
+    return next((name for name in kwargs if re.search(rf"\b{re.escape(name)}\b", message)), None)
 
 
 def dataset(n):

@@ -52,15 +52,30 @@ def document(run, properties, problems):
 
 
 def summary(properties):
-    """``{family: {outcome: count}}`` with every outcome present, families sorted."""
-    counts = collections.defaultdict(lambda: dict.fromkeys(OUTCOMES, 0))
+    """``{family: {outcome: count}}`` with every outcome present, families
+    sorted; ``lacks`` counts the failed that failed only for a missing name."""
+    counts = collections.defaultdict(lambda: dict(dict.fromkeys(OUTCOMES, 0), lacks=0))
     for prop in properties:
         counts[prop['family']][prop['outcome']] += 1
+        counts[prop['family']]['lacks'] += prop.get('failure') == 'lacks'
     return {family: counts[family] for family in sorted(counts)}
 
 
+#: The matrix's columns: ``failed`` split into failures on the property's
+#: rule and failures for a name or argument the implementation lacks.
+COLUMNS = ('passed', 'failed (rule)', 'failed (lacks)', 'xfailed', 'unsupported', 'skipped')
+
+
+def columns(row):
+    """A summary row as the matrix's ``COLUMNS`` values."""
+    lacks = row.get('lacks', 0)
+    return (row['passed'], row['failed'] - lacks, lacks, row['xfailed'],
+            row['unsupported'], row['skipped'])
+
+
 def totals(report):
-    return {o: sum(row[o] for row in report['summary'].values()) for o in OUTCOMES}
+    return {o: sum(row.get(o, 0) for row in report['summary'].values())
+            for o in OUTCOMES + ('lacks',)}
 
 
 def write(report, path):
@@ -137,10 +152,9 @@ def to_markdown(report, scripts=None):
     for prop in report['properties']:
         levels[prop['level']][prop['outcome']] += 1
     parts = [f'# Chainer conformance: {label(report)}', '', _run_line(report), '',
-             _table(('family',) + OUTCOMES,
-                    [(family,) + tuple(row[o] for o in OUTCOMES)
-                     for family, row in report['summary'].items()]
-                    + [('**total**',) + tuple(totals(report).values())]), '',
+             _table(('family',) + COLUMNS,
+                    [(family,) + columns(row) for family, row in report['summary'].items()]
+                    + [('**total**',) + columns(totals(report))]), '',
              _table(('level',) + OUTCOMES,
                     [(level,) + tuple(levels[level][o] for o in OUTCOMES)
                      for level in ('must', 'quirk', 'hardening') if level in levels]), '']
@@ -152,7 +166,10 @@ def to_markdown(report, scripts=None):
         for prop in by_outcome['failed']:
             groups[cause(prop)].append(prop)
         shared = sum(1 for p in by_outcome['failed'] if p.get('chainer_diverges'))
-        parts += [f"## Failures: {len(by_outcome['failed'])} properties, {len(groups)} causes"
+        lacking = sum(1 for p in by_outcome['failed'] if p.get('failure') == 'lacks')
+        parts += [f"## Failures: {len(by_outcome['failed'])} properties "
+                  f"({len(by_outcome['failed']) - lacking} on their rule, {lacking} for a "
+                  f"name or argument the implementation lacks), {len(groups)} causes"
                   + (f', {shared} of them failed by Chainer 7.8.1 too' if shared else ''), '']
         for text, props in sorted(groups.items(), key=lambda g: -len(g[1])):
             parts += [f'### {len(props)} × `{text}`', '']
@@ -179,8 +196,9 @@ def to_markdown(report, scripts=None):
 def _cell(row):
     if row is None:
         return '-'
-    words = [f"**{row[o]} {o}**" if o == 'failed' else f'{row[o]} {o}'
-             for o in OUTCOMES if row[o]]
+    lacks = row.get('lacks', 0)
+    words = [(f"**{row[o]} {o}**" + (f' ({lacks} lacks)' if lacks else ''))
+             if o == 'failed' else f'{row[o]} {o}' for o in OUTCOMES if row[o]]
     return ', '.join(words) or '-'
 
 

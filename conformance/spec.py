@@ -29,7 +29,7 @@ FAMILIES = (
     'lifecycle', 'frozen-parameters', 'lr-scaling', 'hyperparameters',
     'update-formulas', 'optimizer-hooks', 'serialization', 'resume',
     'shift-schedules', 'bad-input', 'api', 'loss-scaling', 'iterator', 'differential',
-    'cross-device',
+    'cross-device', 'observation', 'value-triggers', 'evaluator', 'snapshot-writers',
 )
 LEVELS = ('must', 'quirk', 'hardening')
 

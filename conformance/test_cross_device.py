@@ -29,9 +29,9 @@ def _needs_gpu(device):
                     'this run is on the CPU')
 
 
+@rule(FAMILY, source='chainer/optimizers/*.py:update_core_gpu@v7.8.1')
 @pytest.mark.parametrize('optimizer', optim_scenarios.OPTIMIZERS)
 @given(data=st.data())
-@rule(FAMILY, source='chainer/optimizers/*.py:update_core_gpu@v7.8.1')
 def test_gpu_trajectory_matches_cpu_within_the_dtype_tolerance(out_dir, ns, device,
                                                               optimizer, data):
     """Each parameter's trajectory on the GPU stays within the formula's
@@ -64,9 +64,9 @@ def _close(a, b):
     return a.dtype == b.dtype and tolerances.within(a, b.astype('f8'), bound).all()
 
 
+@rule(FAMILY, source='chainer/serializers/npz.py:save_npz, load_npz@v7.8.1')
 @pytest.mark.parametrize('written_on', ['gpu', 'cpu'])
 @given(scenario=snapshot_scenarios.training_scenarios())
-@rule(FAMILY, source='chainer/serializers/npz.py:save_npz, load_npz@v7.8.1')
 def test_snapshot_crosses_devices_and_training_continues(out_dir, ns, device, written_on,
                                                          scenario):
     """A trainer snapshot written on one device loads into a trainer on the

@@ -71,10 +71,13 @@ def assert_same_trace(ns, reference_ns, run, scenario):
       source='chainer/training/trainer.py:Trainer.extend, Trainer.run@v7.8.1')
 @given(scenario=st.one_of(
     trainer_scenarios.precedence_scenarios(),
-    st.booleans().flatmap(trainer_scenarios.priority_scenarios),
+    st.booleans().flatmap(lambda failing: trainer_scenarios.priority_scenarios(
+        failing, before_training=st.booleans())),
     trainer_scenarios.lifecycle_scenarios(prior=st.integers(0, 2), failure=True,
-                                          handler_errors=True, runs=st.integers(1, 2)),
-    trainer_scenarios.lifecycle_scenarios(runs=st.integers(1, 2))))
+                                          handler_errors=True, runs=st.integers(1, 2),
+                                          before_training=st.booleans()),
+    trainer_scenarios.lifecycle_scenarios(runs=st.integers(1, 2),
+                                          before_training=st.booleans())))
 def test_trainer_event_log_matches_the_reference(out_dir, ns, reference_ns, scenario):
     """Extension calls (with what each saw in the observation), trigger
     consultations, updates, initialize/on_error/finalize and the outcome of

@@ -29,9 +29,9 @@ def expected_update_enabled(tree, enabled):
             for link in tree.link_paths()}
 
 
-@given(scenario=frozen_scenarios())
 @rule(FAMILY, source='chainer/optimizer.py:UpdateRule.update@v7.8.1; chainer/link.py:Link.disable_update@v7.8.1 (SEMANTICS F2, F8)',
       script=script_checks.check_frozen)
+@given(scenario=frozen_scenarios())
 def test_frozen_parameters_stay_bit_identical_and_the_rest_update_as_without_them(
         out_dir, ns, scenario):
     """A parameter frozen after setup (its rule's ``enabled = False``, or
@@ -44,7 +44,7 @@ def test_frozen_parameters_stay_bit_identical_and_the_rest_update_as_without_the
     trace = runner.run_updates(ns, scenario)
     pruned = runner.run_updates(ns, strategies.without(scenario, frozen))
     for k, (snap, reference) in enumerate(zip(trace.steps, pruned.steps), start=1):
-        for path in frozen:
+        for path in sorted(frozen):
             assert_same({'param': snap.params[path], 't': snap.rule_t[path],
                          'state': snap.states[path]},
                         {'param': scenario.init[path], 't': 0, 'state': None},
@@ -58,8 +58,8 @@ def test_frozen_parameters_stay_bit_identical_and_the_rest_update_as_without_the
                 'update_enabled by link path')
 
 
-@given(scenario=toggling_scenarios())
 @rule(FAMILY, source='chainer/optimizer.py:UpdateRule.update@v7.8.1; chainer/link.py:Link.enable_update@v7.8.1 (SEMANTICS E9, F2, F8)')
+@given(scenario=toggling_scenarios())
 def test_each_parameter_moves_only_on_its_enabled_updates(out_dir, ns, scenario):
     """Rules switched off and on between updates (``disable_update`` /
     ``enable_update`` on links, ``enabled`` on rules): a parameter ends bit
@@ -83,8 +83,8 @@ def test_each_parameter_moves_only_on_its_enabled_updates(out_dir, ns, scenario)
         f'optimizer.t after each update: {[s.optimizer_t for s in trace.steps]}')
 
 
-@given(scenario=strategies.update_scenarios(hooks=True, max_steps=3), data=st.data())
 @rule(FAMILY, level='quirk', source='chainer/optimizer.py:GradientMethod.setup@v7.8.1; chainer/link.py:Link.disable_update@v7.8.1 (SEMANTICS F8, E1)')
+@given(scenario=strategies.update_scenarios(hooks=True, max_steps=3), data=st.data())
 def test_disable_update_before_setup_has_no_effect(out_dir, ns, scenario, data):
     """``disable_update()`` before ``optimizer.setup`` finds no rules to
     disable (``update_enabled`` is False then), and ``setup`` gives every
@@ -104,8 +104,8 @@ def test_disable_update_before_setup_has_no_effect(out_dir, ns, scenario, data):
                         f'{path} after update {k}')
 
 
-@given(scenario=frozen_clipping_scenarios())
 @rule(FAMILY, source='chainer/optimizer_hooks/gradient_clipping.py:GradientClipping.__call__@v7.8.1 (SEMANTICS F9)')
+@given(scenario=frozen_clipping_scenarios())
 def test_gradient_clipping_norm_includes_frozen_parameters(out_dir, ns, scenario):
     """GradientClipping's norm is taken over every initialized parameter,
     frozen ones included, and it rescales their gradients too: the enabled

@@ -46,8 +46,8 @@ def expected_readings(scenario, ops):
     return readings
 
 
-@given(case=hyperparameter_ops())
 @rule(FAMILY, source='chainer/optimizer.py:Hyperparameter, HyperparameterProxy@v7.8.1 (SEMANTICS E2, E3)')
+@given(case=hyperparameter_ops())
 def test_rules_read_the_optimizers_values_until_they_set_their_own(out_dir, ns, case):
     """After setup, setting ``optimizer.<name>`` reaches every rule that has
     not set ``<name>`` and none that has; setting a rule's value changes
@@ -60,8 +60,8 @@ def test_rules_read_the_optimizers_values_until_they_set_their_own(out_dir, ns, 
         assert_same(got, want, f'after {ops[:k]}' if k else 'after setup')
 
 
-@given(scenario=scheduled_scenarios())
 @rule(FAMILY, source='chainer/optimizer.py:Hyperparameter@v7.8.1 (SEMANTICS E2; issue chainer#4973)')
+@given(scenario=scheduled_scenarios())
 def test_optimizer_changes_between_updates_reach_only_rules_without_their_own_value(
         out_dir, ns, scenario):
     """Changing ``optimizer.<name>`` between updates (as a shift extension
@@ -81,9 +81,9 @@ def test_optimizer_changes_between_updates_reach_only_rules_without_their_own_va
                         f'the optimizer changes {inherited[:k]}')
 
 
+@rule(FAMILY, source='chainer/optimizers/*.py:__init__@v7.8.1 (SEMANTICS E3)')
 @pytest.mark.parametrize('optimizer', strategies.OPTIMIZERS)
 @given(data=st.data())
-@rule(FAMILY, source='chainer/optimizers/*.py:__init__@v7.8.1 (SEMANTICS E3)')
 def test_each_optimizer_proxies_its_documented_hyperparameters(out_dir, ns, optimizer, data):
     """An optimizer's hyperparameter holds exactly its constructor arguments
     (documented defaults for the rest), and each is readable and writable as
@@ -102,8 +102,8 @@ def test_each_optimizer_proxies_its_documented_hyperparameters(out_dir, ns, opti
                 f'{optimizer}.hyperparam after assigning {new_values} to the optimizer')
 
 
-@pytest.mark.parametrize('optimizer', strategies.OPTIMIZERS)
 @rule(FAMILY, level='quirk', source='chainer/optimizer.py:HyperparameterProxy@v7.8.1 (SEMANTICS E3)')
+@pytest.mark.parametrize('optimizer', strategies.OPTIMIZERS)
 def test_an_unproxied_name_set_on_the_optimizer_does_not_reach_its_hyperparameters(ns, optimizer):
     """Only the optimizer's own names are forwarded: assigning another (e.g.
     ``AdaDelta().lr``) leaves ``hyperparam`` without it."""
@@ -118,9 +118,9 @@ def test_an_unproxied_name_set_on_the_optimizer_does_not_reach_its_hyperparamete
             getattr(opt.hyperparam, name)
 
 
+@rule(FAMILY, source='chainer/optimizers/*.py:UpdateRule.__init__@v7.8.1')
 @pytest.mark.parametrize('optimizer', strategies.OPTIMIZERS)
 @given(data=st.data())
-@rule(FAMILY, source='chainer/optimizers/*.py:UpdateRule.__init__@v7.8.1')
 def test_a_rule_built_by_hand_holds_its_arguments_over_its_parents_values(ns, optimizer, data):
     """An update rule's constructor (the class ``create_update_rule``
     returns) sets the keyword arguments given, and only those, on its own
@@ -143,8 +143,8 @@ def test_a_rule_built_by_hand_holds_its_arguments_over_its_parents_values(ns, op
                 f'{rule_class.__name__}(parent, **{given}).hyperparam.parent is not parent')
 
 
-@pytest.mark.parametrize('optimizer', strategies.OPTIMIZERS)
 @rule(FAMILY, level='quirk', source='chainer/optimizer.py:HyperparameterProxy.__init__@v7.8.1')
+@pytest.mark.parametrize('optimizer', strategies.OPTIMIZERS)
 def test_each_proxy_documents_itself_as_an_alias_of_its_hyperparameter(ns, optimizer):
     """Read on the class, each proxied name is the proxy itself, whose
     docstring is ``Alias to ``self.hyperparam.<name>````."""
@@ -154,9 +154,9 @@ def test_each_proxy_documents_itself_as_an_alias_of_its_hyperparameter(ns, optim
     assert docs == expected, f'{optimizer} proxies: {docs}, expected {expected}'
 
 
+@rule(FAMILY, source='chainer/optimizers/adam.py:Adam.lr, Adam.alpha_t@v7.8.1 (SEMANTICS E3, E9)')
 @given(hyper=strategies.hyperparameters('Adam', exclude=('adabound',)),
        steps=st.integers(1, 4), frozen=st.booleans())
-@rule(FAMILY, source='chainer/optimizers/adam.py:Adam.lr, Adam.alpha_t@v7.8.1 (SEMANTICS E3, E9)')
 def test_adam_lr_is_a_read_only_alias_of_the_optimizers_alpha_t(out_dir, ns, hyper, steps, frozen):
     """``Adam.lr`` (deprecated) and ``Adam.alpha_t`` are
     ``alpha * sqrt(1 - beta2**t) / (1 - beta1**t)`` with the optimizer's t,
@@ -228,9 +228,9 @@ def test_adam_learning_rate_errors_and_warnings_are_worded_as_chainers(ns):
             f'expected {[renamed.format(owner)]}')
 
 
+@rule(FAMILY, source='chainer/optimizer.py:Optimizer.setup, GradientMethod.setup@v7.8.1 (SEMANTICS E1)')
 @given(scenario=frozen_scenarios(exclude=('adabound',)), epochs=st.integers(0, 2),
        data=st.data())
-@rule(FAMILY, source='chainer/optimizer.py:Optimizer.setup, GradientMethod.setup@v7.8.1 (SEMANTICS E1)')
 def test_setup_again_starts_over_with_new_rules_and_no_hooks(out_dir, ns, scenario, epochs, data):
     """``setup`` returns the optimizer, resets t and epoch, drops the
     optimizer's hooks and gives every parameter a new enabled rule with
@@ -290,9 +290,9 @@ def play_new_epoch_calls(ns, optimizer, calls):
 NEW_EPOCH_CALLS = st.tuples(st.booleans(), st.sampled_from((True, False, None)))
 
 
+@rule(FAMILY, source='chainer/optimizer.py:Optimizer.new_epoch@v7.8.1 (SEMANTICS D3)')
 @given(optimizer=st.sampled_from(strategies.OPTIMIZERS),
        calls=st.lists(NEW_EPOCH_CALLS, min_size=1, max_size=6))
-@rule(FAMILY, source='chainer/optimizer.py:Optimizer.new_epoch@v7.8.1 (SEMANTICS D3)')
 def test_new_epoch_counts_only_calls_from_whoever_owns_the_epoch(ns, optimizer, calls):
     """``new_epoch(auto)`` adds one to ``epoch`` (and nothing to ``t``) when
     ``auto`` matches ``use_auto_new_epoch`` (the updater calls it with
@@ -310,8 +310,8 @@ def test_new_epoch_counts_only_calls_from_whoever_owns_the_epoch(ns, optimizer, 
         f'expected {expected}, t 0')
 
 
-@given(calls=st.lists(NEW_EPOCH_CALLS, min_size=1, max_size=4))
 @rule(FAMILY, level='quirk', source='chainer/optimizer.py:Optimizer.new_epoch@v7.8.1')
+@given(calls=st.lists(NEW_EPOCH_CALLS, min_size=1, max_size=4))
 def test_new_epoch_refusals_are_worded_as_chainers(ns, calls):
     """``auto=True`` without ``use_auto_new_epoch``: ``invalid new_epoch call
     with auto=True.`` and how to fix the updater; a call without ``auto``
@@ -325,10 +325,10 @@ def test_new_epoch_refusals_are_worded_as_chainers(ns, calls):
         f'expected {expected}')
 
 
+@rule(FAMILY, source='chainer/optimizer.py:Hyperparameter@v7.8.1 (SEMANTICS E2)')
 @given(chain=st.lists(st.dictionaries(st.sampled_from(ALL_NAMES), st.floats(-1, 1)),
                       min_size=1, max_size=3),
        missing=st.sampled_from(ALL_NAMES))
-@rule(FAMILY, source='chainer/optimizer.py:Hyperparameter@v7.8.1 (SEMANTICS E2)')
 def test_hyperparameter_lookup_walks_the_parent_chain(out_dir, ns, chain, missing):
     """A ``Hyperparameter`` answers a name from its own entries, else from its
     ``parent``'s, recursively; a name found nowhere raises AttributeError;
@@ -353,9 +353,9 @@ def test_hyperparameter_lookup_walks_the_parent_chain(out_dir, ns, chain, missin
                 getattr(hp, missing)
 
 
+@rule(FAMILY, source='chainer/optimizers/adam.py:AdamW, AMSGrad, AdaBound, AMSBound@v7.8.1')
 @pytest.mark.parametrize('preset', sorted(update_rules.ADAM_PRESETS))
 @given(data=st.data())
-@rule(FAMILY, source='chainer/optimizers/adam.py:AdamW, AMSGrad, AdaBound, AMSBound@v7.8.1')
 def test_adam_presets_are_adam_with_their_flags_and_argument_order(ns, preset, data):
     """``AdamW``, ``AMSGrad``, ``AdaBound`` and ``AMSBound`` are ``Adam``s whose
     hyperparameter holds Adam's defaults, the preset's flags, and the arguments
@@ -373,9 +373,9 @@ def test_adam_presets_are_adam_with_their_flags_and_argument_order(ns, preset, d
                 f'**{ {n: values[n] for n in keywords} }).hyperparam.get_dict()')
 
 
+@rule(FAMILY, level='quirk', source='chainer/optimizer.py:Hyperparameter.__repr__@v7.8.1')
 @pytest.mark.parametrize('optimizer', strategies.OPTIMIZERS)
 @given(data=st.data())
-@rule(FAMILY, level='quirk', source='chainer/optimizer.py:Hyperparameter.__repr__@v7.8.1')
 def test_hyperparameter_repr_lists_every_value_by_name(ns, optimizer, data):
     """``repr(hyperparam)`` is ``Hyperparameter(name=value, ...)`` over the
     values it sees (its parents' included), sorted by name."""
@@ -386,8 +386,8 @@ def test_hyperparameter_repr_lists_every_value_by_name(ns, optimizer, data):
     assert repr(opt.hyperparam) == expected, (repr(opt.hyperparam), expected)
 
 
-@pytest.mark.parametrize('target', (None, 1.0, 'link', numpy.zeros(2)))
 @rule(FAMILY, level='quirk', source='chainer/optimizer.py:Optimizer.setup@v7.8.1')
+@pytest.mark.parametrize('target', (None, 1.0, 'link', numpy.zeros(2)))
 def test_setup_refuses_what_is_not_a_link_in_chainers_words(ns, target):
     """``setup`` of anything but a ``Link`` raises ``TypeError('optimization
     target must be a link')``."""

@@ -51,7 +51,7 @@ def check(out_dir, ns, scenario, project, what):
 # --- before training -----------------------------------------------------------
 
 @rule('lifecycle', source=RUN_SOURCE)
-@given(scenario=scenarios.lifecycle_scenarios())
+@given(scenario=scenarios.lifecycle_scenarios(before_training=st.booleans()))
 def test_call_before_training_runs_once_after_initialize_and_before_the_first_update(
         out_dir, ns, scenario):
     """On a fresh updater, every ``initialize`` runs first, then each
@@ -62,12 +62,31 @@ def test_call_before_training_runs_once_after_initialize_and_before_the_first_up
 
 
 @rule('lifecycle', source=RUN_SOURCE, level='quirk')
-@given(scenario=scenarios.lifecycle_scenarios(prior=st.integers(1, 3)))
+@given(scenario=scenarios.lifecycle_scenarios(prior=st.integers(1, 3),
+                                              before_training=st.booleans()))
 def test_call_before_training_is_skipped_when_the_updater_already_ran(out_dir, ns, scenario):
     """``call_before_training`` extensions are called only when the updater
     is at iteration 0; a trainer over an updater that already made updates
     (as after a resume) goes straight to the loop."""
     check(out_dir, ns, scenario, start_of_training, 'start of training')
+
+
+# --- extend while running ----------------------------------------------------------
+
+@rule('lifecycle', source=RUN_SOURCE, level='quirk')
+@given(where=st.sampled_from(('initialize', 'call')), at=st.integers(1, 4),
+       stop=st.integers(4, 6))
+def test_an_extension_registered_while_running_joins_only_the_next_run(
+        out_dir, ns, where, at, stop):
+    """``run`` sorts the extensions once, when it starts, and uses that list
+    for every phase: an extension registered by another one while the run is
+    under way (from ``initialize`` or a call) is registered (``get_extension``
+    finds it) but neither initialized, called nor finalized in that run."""
+    seen, registered = trainer_api.run_extend_during_run(ns, out_dir, where, at, stop)
+    assert (seen, registered) == ([], True), (
+        f'extension registered from {where}' + (f' at iteration {at}' if where == 'call' else '')
+        + f' of a run of {stop} iterations: it saw {seen}, registered: {registered}; '
+        'Chainer calls none of its methods in the run under way')
 
 
 # --- initialize ------------------------------------------------------------------

@@ -55,8 +55,8 @@ SCHEDULE = ('seen', 'grads', 'params', 'rule_t', 'optimizer_t')
 
 # ---------------------------------------------------------------- dynamic scaling
 
-@given(scenario=strategies.schedule_scenarios())
 @rule(FAMILY, source=SOURCE)
+@given(scenario=strategies.schedule_scenarios())
 def test_dynamic_loss_scale_halves_and_skips_on_non_finite_gradients_and_grows_otherwise(
         out_dir, ns, scenario):
     """``loss_scaling(interval)`` (default 1000) starts the scale at 1.0.  Each
@@ -70,9 +70,9 @@ def test_dynamic_loss_scale_halves_and_skips_on_non_finite_gradients_and_grows_o
     assert_schedule(scenario, runner.run_schedule(ns, scenario), SCHEDULE)
 
 
-@given(scenario=strategies.schedule_scenarios(configure=strategies.static_calls(), max_steps=6))
 @rule(FAMILY, source='chainer/optimizer.py:Optimizer.check_nan_in_grads, GradientMethod.update'
                      '@v7.8.1 (SEMANTICS E10)')
+@given(scenario=strategies.schedule_scenarios(configure=strategies.static_calls(), max_steps=6))
 def test_a_static_loss_scale_never_changes_and_never_skips_an_update(out_dir, ns, scenario):
     """``loss_scaling(scale=s)`` or ``set_loss_scale(s)`` fixes the scale: the
     check for non-finite gradients is for dynamic scaling only, so every
@@ -80,8 +80,8 @@ def test_a_static_loss_scale_never_changes_and_never_skips_an_update(out_dir, ns
     assert_schedule(scenario, runner.run_schedule(ns, scenario), SCHEDULE)
 
 
-@given(scenario=strategies.schedule_scenarios())
 @rule(FAMILY, level='quirk', source='chainer/optimizer.py:Optimizer.check_nan_in_grads@v7.8.1')
+@given(scenario=strategies.schedule_scenarios())
 def test_each_non_finite_gradient_is_reported_in_a_warning(out_dir, ns, scenario):
     """With dynamic scaling, an update finding non-finite gradients issues one
     UserWarning per such parameter, in ``namedparams`` order:
@@ -92,8 +92,8 @@ def test_each_non_finite_gradient_is_reported_in_a_warning(out_dir, ns, scenario
     assert_schedule(scenario, runner.run_schedule(ns, scenario), ('warnings',))
 
 
-@given(scenario=strategies.schedule_scenarios(max_steps=12, reconfigure=True))
 @rule(FAMILY, level='quirk', source='chainer/optimizer.py:Optimizer.loss_scaling@v7.8.1')
+@given(scenario=strategies.schedule_scenarios(max_steps=12, reconfigure=True))
 def test_loss_scaling_again_restarts_and_a_static_scale_overrides_a_dynamic_one(
         out_dir, ns, scenario):
     """Calling ``loss_scaling(interval)`` again restarts dynamic scaling at 1.0
@@ -125,8 +125,8 @@ def assert_scaled_like_unscaled(scenario, scaled, unscaled, what):
                 f'{scenario.rule_hooks}, vs. {what}\nfirst difference: {diff}')
 
 
-@given(scenario=strategies.training_scenarios())
 @rule(FAMILY, source=STATIC_SOURCE)
+@given(scenario=strategies.training_scenarios())
 def test_a_power_of_two_static_loss_scale_leaves_the_trajectory_bit_identical(
         out_dir, ns, scenario):
     """A static loss scale ``s`` (``loss_scaling(scale=s)``,
@@ -143,9 +143,9 @@ def test_a_power_of_two_static_loss_scale_leaves_the_trajectory_bit_identical(
                                 'the same run without loss scaling')
 
 
-@given(scenario=strategies.weight_decay_scenarios())
 @rule(FAMILY, level='quirk', source='chainer/optimizer_hooks/weight_decay.py:WeightDecay.__call__'
                                    '@v7.8.1 (SEMANTICS F10, chainer#7597)')
+@given(scenario=strategies.weight_decay_scenarios())
 def test_weight_decay_multiplies_its_rate_by_the_loss_scale(out_dir, ns, scenario):
     """WeightDecay adds ``rate * loss_scale * p`` to the gradient.  On the
     optimizer it runs before the rule unscales, so a power-of-two scale

@@ -15,9 +15,9 @@ from conformance.strategies.hyperparameters import (
 FAMILY = 'lr-scaling'
 
 
+@rule(FAMILY, source='chainer/optimizer.py:Hyperparameter@v7.8.1; chainer/optimizers/*.py:update_core_cpu@v7.8.1 (SEMANTICS E2, G)')
 @pytest.mark.parametrize('optimizer', sorted(LEARNING_RATE))
 @given(data=st.data())
-@rule(FAMILY, source='chainer/optimizer.py:Hyperparameter@v7.8.1; chainer/optimizers/*.py:update_core_cpu@v7.8.1 (SEMANTICS E2, G)')
 def test_a_power_of_two_rule_learning_rate_scales_the_trajectory_exactly(
         out_dir, ns, optimizer, data):
     """From zero, every built-in step is linear in the learning rate (``lr``,
@@ -32,9 +32,9 @@ def test_a_power_of_two_rule_learning_rate_scales_the_trajectory_exactly(
                     f'/scaled after update {k} (rule rate x {factor}) vs. {factor} x /base')
 
 
+@rule(FAMILY, source='chainer/optimizer.py:Hyperparameter, UpdateRule@v7.8.1 (SEMANTICS E2)')
 @pytest.mark.parametrize('optimizer', strategies.OPTIMIZERS)
 @given(data=st.data())
-@rule(FAMILY, source='chainer/optimizer.py:Hyperparameter, UpdateRule@v7.8.1 (SEMANTICS E2)')
 def test_a_rule_hyperparameter_acts_as_an_optimizer_built_with_it(out_dir, ns, optimizer, data):
     """Hyperparameters set on some rules after setup (any of the optimizer's,
     e.g. ``lr``, ``momentum``, Adam's ``alpha``, ``eps``, ``amsgrad``): each

@@ -11,7 +11,7 @@ iteration starts a fresh observation that the update and then the
 extensions report into.  The model: ``conformance/models/extensions.py``
 (``priority``) and ``trainer.py``.
 """
-from hypothesis import given, strategies as st
+from hypothesis import example, given, strategies as st
 
 from conformance.diff import model_mismatch
 from conformance.models.extensions import priority
@@ -22,12 +22,34 @@ from conformance.strategies import trainer as scenarios
 
 RUN_SOURCE = 'chainer/training/trainer.py:Trainer.run@v7.8.1'
 
+_Spec, _Trigger = scenarios.ExtensionSpec, scenarios.TriggerSpec
+#: ``extend(priority=0)`` over an attribute of 300, next to a plain reader: 0
+#: is a priority, not "not given"; a negative one runs after it.
+ZERO_PRIORITY_EXAMPLE = scenarios.TrainerScenario(extensions=(
+    _Spec(form='function', own_priority=300, extend_priority=0,
+          extend_trigger=_Trigger('tuple', period=1)),
+    _Spec(form='lambda', extend_trigger=_Trigger('tuple', period=1)),
+    _Spec(form='make_extension', own_priority=scenarios.EXPLICIT_NONE, extend_priority=-5,
+          extend_trigger=_Trigger('tuple', period=1))), stop=1)
+#: ``make_extension(priority=None)`` is ``PRIORITY_READER``: a tie with a
+#: reader registered earlier, ahead of a priority of 99.
+EXPLICIT_NONE_EXAMPLE = scenarios.TrainerScenario(extensions=(
+    _Spec(form='lambda', extend_trigger=_Trigger('tuple', period=1)),
+    _Spec(form='make_extension', own_priority=scenarios.EXPLICIT_NONE,
+          extend_trigger=_Trigger('tuple', period=1)),
+    _Spec(form='function', own_priority=99, extend_trigger=_Trigger('tuple', period=1))),
+    stop=1)
+
 
 # --- projections of the event log ---------------------------------------------
 
+# These scenarios start from a fresh updater: a call at iteration 0 is a
+# before-training call, any other a call of the loop (``is_before_training``
+# is not read: only the lifecycle properties pin it).
+
 def loop_calls(events, with_observation=False):
     return [e[1:3] + (e[4:] if with_observation else ())
-            for e in events if e[0] == 'call' and not e[3]]
+            for e in events if e[0] == 'call' and e[2] > 0]
 
 
 def hook_events(events):
@@ -35,7 +57,7 @@ def hook_events(events):
     on_error, finalize."""
     return [e for e in events
             if e[0] in ('init', 'on_error', 'finalize', 'updater.finalize')
-            or (e[0] == 'call' and e[3])]
+            or (e[0] == 'call' and e[2] == 0)]
 
 
 def priorities_of(scenario):
@@ -46,6 +68,8 @@ def priorities_of(scenario):
 # --- properties ---------------------------------------------------------------
 
 @rule('priority-ordering', source=RUN_SOURCE)
+@example(scenario=ZERO_PRIORITY_EXAMPLE)
+@example(scenario=EXPLICIT_NONE_EXAMPLE)
 @given(scenario=scenarios.priority_scenarios())
 def test_extensions_run_in_descending_priority_with_ties_in_registration_order(
         out_dir, ns, scenario):
@@ -73,7 +97,8 @@ def test_a_reader_sees_what_writers_reported_earlier_in_the_same_iteration(
 
 
 @rule('priority-ordering', source=RUN_SOURCE, level='quirk')
-@given(scenario=st.booleans().flatmap(lambda failing: scenarios.priority_scenarios(failing)))
+@given(scenario=st.booleans().flatmap(lambda failing: scenarios.priority_scenarios(
+    failing, before_training=st.booleans())))
 def test_initialize_before_training_on_error_and_finalize_use_the_call_order(
         out_dir, ns, scenario):
     """``initialize``, the before-training calls (which share one fresh

@@ -271,3 +271,63 @@ def test_user_extension_resumes_like_uninterrupted_training(out_dir, ns, user_ex
 def _extension_name(ns, extension):
     return (getattr(extension, 'name', None) or getattr(extension, 'default_name', None)
             or type(extension).__name__)
+
+
+@rule('resume', level='quirk',
+      source='chainer/optimizers/msvag.py:MSVAGRule.__init__, update_core_cpu@v7.8.1 (SEMANTICS G13)')
+@given(dtype=st.sampled_from(('float32', 'float64')), before=st.integers(1, 3),
+       after=st.integers(1, 3), data=st.data())
+def test_a_resumed_msvag_rule_restarts_its_bias_correction(out_dir, ns, dtype, before, after, data):
+    """MSVAG keeps ``beta ** t`` for its bias correction in ``beta_power``,
+    an attribute of the rule set to ``beta`` when the rule is built and not
+    serialized: a fresh optimizer that loads a snapshot (the rules' ``t``,
+    ``m`` and ``v``) corrects its next update as a first one, so MSVAG's
+    resumed training does not continue as uninterrupted training (it is left
+    out of the resume-equivalence properties).  After loading, each update
+    follows the float64 model from the loaded values with ``beta_power =
+    beta ** j`` for the ``j``-th update since the load, and ``t`` goes on
+    from the saved count."""
+    from conformance import devices, tolerances
+    from conformance.models import update_rules
+    from conformance.runners import optim as optim_runner
+    from conformance.strategies import optim as optim_scenarios
+    shape = data.draw(st.sampled_from(optim_scenarios.SHAPES), label='shape')
+    hyper = data.draw(optim_scenarios.hyperparameters('MSVAG', dtype), label='hyper')
+    init = data.draw(optim_scenarios.initial_values({'/p': shape}, dtype), label='init')
+    grads = data.draw(optim_scenarios.gradient_steps({'/p': shape}, dtype, before + after,
+                                                     none=False), label='grads')
+    scenario = optim_scenarios.UpdateScenario(
+        tree=optim_scenarios.single_param_tree(shape), dtype=dtype, optimizer='MSVAG',
+        hyper=hyper, init=init, grads=grads[:before])
+    built, optimizer = optim_runner.prepare(ns, scenario)
+    for step in grads[:before]:
+        optim_runner.set_grads(built, step)
+        optimizer.update()
+    serializer = ns.serializers.DictionarySerializer()
+    serializer.save(optimizer)
+    saved = {key: devices.to_host(value) for key, value in serializer.target.items()}
+    value = devices.to_host(built.params['/p'].array)
+    loaded, fresh = optim_runner.prepare(ns, dataclasses.replace(scenario, init={'/p': value}))
+    ns.serializers.NpzDeserializer(saved).load(fresh)
+    start = optim_runner.snapshot(loaded, fresh)
+    assert start.rule_t['/p'] == before, f'rule t after loading: {start.rule_t["/p"]}'
+    hp = {**update_rules.DEFAULTS['MSVAG'], **hyper}
+    p = value.astype(numpy.float64)
+    state = {key: start.states['/p'][key].astype(numpy.float64) for key in ('m', 'v')}
+    steps = []
+    for j, step in enumerate(grads[before:], start=1):
+        optim_runner.set_grads(loaded, step)
+        fresh.update()
+        model = update_rules.msvag(hp, before + j, p, step['/p'].astype(numpy.float64), state,
+                                   beta_power=update_rules.msvag_beta_power(hp, j))
+        p, state = model.param, model.state
+        steps.append(model)
+        snap = optim_runner.snapshot(loaded, fresh)
+        bound, _ = tolerances.trajectory_bounds(dtype, value, steps)[-1]
+        where = (f'MSVAG({hyper}) saved after {before} updates, loaded into a fresh optimizer, '
+                 f'update {j} after the load')
+        assert snap.rule_t['/p'] == before + j, f'{where}: rule t {snap.rule_t["/p"]}'
+        assert tolerances.within(snap.params['/p'], model.param, bound).all(), (
+            f'{where}: the parameter is not that of a bias correction restarted at the load '
+            f'(beta_power = beta ** {j}): '
+            f'{tolerances.first_miss(snap.params["/p"], model.param, bound)}')

@@ -79,6 +79,29 @@ def test_interval_trigger_fires_once_on_its_first_call_after_a_jump(out_dir, ns,
     check_interval(out_dir, ns, scenario)
 
 
+@rule('trigger-schedule', source=INTERVAL_SOURCE + '; chainer/training/triggers/'
+      'manual_schedule_trigger.py:ManualScheduleTrigger.__call__@v7.8.1')
+@given(scenario=scenarios.interval_scenarios() | scenarios.manual_scenarios(),
+       mask=st.lists(st.booleans(), min_size=25, max_size=25))
+def test_a_trigger_consulted_on_some_iterations_catches_up_at_its_next_call(
+        out_dir, ns, scenario, mask):
+    """``IntervalTrigger`` and ``ManualScheduleTrigger`` remember the position
+    of their previous call, not of the previous iteration: a trigger that is
+    asked only now and then (by a user's trigger that wraps it) fires at its
+    first call after a boundary or point was passed, once."""
+    states = [s for s, asked in zip(consulted_states(scenario), mask) if asked]
+    spec = scenario.trigger
+    if isinstance(spec, scenarios.IntervalSpec):
+        fired = interval_firings(spec.period, spec.unit, states)
+        expected = [(s[0], f, None) for s, f in zip(states, fired)]
+    else:
+        expected = manual_firings(spec.points, spec.unit, states)
+    actual = runner.run_schedule(ns, out_dir, scenario, consult_at={s[0] for s in states})
+    assert actual == expected, model_mismatch(
+        scenario, expected, actual, 'trigger calls (iteration, fired, finished)',
+        context=f'asked at (iteration, epoch_detail): {details(states)}')
+
+
 # --- ManualScheduleTrigger and OnceTrigger -------------------------------------
 
 @rule('trigger-schedule',
@@ -188,7 +211,7 @@ def test_each_update_passes_the_converted_main_batch_to_the_loss_by_its_form(
     follows the main iterator's epochs unless ``auto_new_epoch=False``; the
     trainer observes each optimizer's target as ``<name>`` and its links as
     ``<name>/<path>``; ``iteration`` and the iterators survive a save."""
-    trace = updater_runner.run_updater(ns, out_dir, scenario)
+    trace = updater_runner.run_updater(ns, out_dir, scenario, built=False)
     expected = updater_run(scenario)
     for part, value in expected.items():
         actual = trace[part]

@@ -165,7 +165,7 @@ def test_priorities_resolve_as_chainers_did():
 
 # --- the iterator and the standard updater ------------------------------------------
 
-@entries('iterator/')
+@entries('iterator/', 'iterator_steps')
 def test_the_iterator_stream_is_chainers(entry):
     scenario = entry.scenario
     sampler = None if scenario.order is None else scenario.order.sampler()
@@ -174,6 +174,29 @@ def test_the_iterator_stream_is_chainers(entry):
     trace = recorded(entry)
     same(model.steps, trace['steps'])
     same(model.calls, trace['calls'])
+
+
+@entries('iterator/', 'parallel_iterator_steps')
+def test_the_parallel_iterators_follow_serial_iterators_stream(entry):
+    """Chainer's MultithreadIterator and MultiprocessIterator give the
+    states SerialIterator's model predicts (SEMANTICS D10)."""
+    kind, scenario, options = entry.scenario
+    sampler = None if scenario.order is None else scenario.order.sampler()
+    model = iterator.predict(scenario.n, scenario.batch_size, scenario.repeat,
+                             scenario.steps, sampler)
+    same(model.steps, recorded(entry)['steps'])
+
+
+@entries('iterator/', 'parallel_iterator_resumed')
+def test_a_parallel_iterators_snapshot_resumes_on_serial_iterators_stream(entry):
+    """After a save and load, Chainer's parallel iterators go on as the
+    model predicts from the saved state (SEMANTICS D10)."""
+    kind, reader, scenario, options, before = entry.scenario
+    steps = iterator.predict(scenario.n, scenario.batch_size, scenario.repeat,
+                             scenario.steps, scenario.order.sampler()).steps
+    keys, saved, trace = recorded(entry)
+    same([steps[before]._replace(batch=None)] + steps[before + 1:], trace['steps'])
+    assert 'order' in keys or '_order' in keys, keys
 
 
 # Chainer 7.8.1: runners.updater.run_updater(chainer, out, scenario), on the CPU.
@@ -388,3 +411,100 @@ def test_scalar_loads_are_refused_where_chainer_refused_them(entry):
     for (saved, target), outcome in zip(entry.scenario, codec.revive(recorded(entry))):
         refused = serialization.scalar_load_refused(saved, target)
         assert refused == (outcome == ['error', 'TypeError']), (saved, target, outcome)
+
+
+# --- the observation pipeline (conformance/models/observation.py) --------------------
+# Recorded on Chainer 7.8.1 (NumPy 1.26.4, CPU) with conformance/runners/observation.py:
+# run_log_report, run_print_report, run_best_value, run_early_stopping (and MicroAverage
+# on stream_trainer) on the
+# scenarios below.
+
+from conformance.models import observation  # noqa: E402
+from conformance.strategies.observation import (  # noqa: E402
+    COMPARES, StreamScenario, ValueScenario)
+
+OBSERVED_REPORTS = (
+    (('loss', 1, True), ('x', 0.5, False)), (('accuracy', 0.25, True),), (),
+    (('x', 2, False), ('loss', 3.5, True)), (('loss', -1.0, True),))
+
+
+@pytest.mark.parametrize('scenario, log', [
+    (StreamScenario(n=3, batch_size=2, reports=OBSERVED_REPORTS, trigger=(1, 'epoch')),
+     [{'main/loss': 1.0, 'x': 0.5, 'main/accuracy': 0.25, 'epoch': 1, 'iteration': 2},
+      {'epoch': 2, 'iteration': 3},
+      {'x': 2.0, 'main/loss': 1.25, 'epoch': 3, 'iteration': 5}]),
+    (StreamScenario(n=2, batch_size=1, reports=OBSERVED_REPORTS,
+                    keys=('x', 'main/loss', 'absent'), trigger=(2, 'iteration')),
+     [{'x': 0.5, 'main/loss': 1.0, 'epoch': 1, 'iteration': 2},
+      {'x': 2.0, 'main/loss': 3.5, 'epoch': 2, 'iteration': 4}]),
+])
+def test_log_report_model_gives_chainers_log(scenario, log):
+    entries = observation.log_entries(scenario.stream(), scenario.states(), scenario.keys,
+                                      scenario.trigger)
+    got = [{**means, 'epoch': epoch, 'iteration': iteration}
+           for means, _, epoch, iteration in entries]
+    assert [list(e.items()) for e in got] == [list(e.items()) for e in log]
+
+
+def test_print_report_model_gives_chainers_table():
+    log = [{'main/loss': 1.0, 'x': 0.5, 'main/accuracy': 0.25, 'epoch': 1, 'iteration': 2},
+           {'epoch': 2, 'iteration': 3},
+           {'x': 2.0, 'main/loss': 1.25, 'epoch': 3, 'iteration': 5}]
+    assert observation.print_report_text(
+        ['epoch', 'main/loss', 'absent', 'a_rather_long_name_x'], log) == (
+        'epoch       main/loss   absent      a_rather_long_name_x\n'
+        '\x1b[J1           1                                             \n'
+        '\x1b[J2                                                         \n'
+        '\x1b[J3           1.25                                          \n')
+
+
+BEST_VALUES = (3.0, None, 1.0, 2.0, 2.0, 0.5, None, 2.5, 3.0)
+
+
+@pytest.mark.parametrize('kind, period, fired, best', [
+    ('min', 1, [1, 2, 3, 6], 0.5), ('min', 2, [2, 4, 6], 1.25),
+    ('max', 1, [1], 3.0), ('max', 2, [2], 3.0),
+    ('custom', 1, [1, 2, 4], 2.0), ('custom', 2, [2, 4], 1.5)])
+def test_best_value_model_fires_where_chainers_triggers_did(kind, period, fired, best):
+    values = BEST_VALUES if period == 2 else tuple(
+        1.5 if v is None else v for v in BEST_VALUES)
+    states = iterator.updater_states(3, 1, len(values))[1:]
+    assert observation.best_value_firings(values, states, COMPARES[kind],
+                                          (period, 'iteration')) == (fired, best)
+
+
+@pytest.mark.parametrize('mode, monitor, patience, check, values, stop, resumed', [
+    ('auto', 'loss', 2, (1, 'iteration'), (3.0, 2.0, 2.0, 2.5, 1.0, 3.0, 3.0, 3.0), 4, 7),
+    ('auto', 'accuracy', 1, (2, 'iteration'), (0.5, 0.7, 0.6, 0.6, 0.8, 0.9, 0.1, 0.2), 4, 8),
+    ('max', 'loss', 2, (1, 'epoch'), (1.0, 2.0, 3.0, 1.0, 1.0, 1.0, 0.5, 0.5), 9, 9),
+    ('min', 'loss', 1, (2, 'iteration'), (0.0, 0.0, 0.5, None, 1.0, None, 2.0, 2.0), 8, 9)])
+def test_early_stopping_model_stops_where_chainer_did(mode, monitor, patience, check, values,
+                                                      stop, resumed):
+    """Run with ``max_trigger=(9, 'iteration')`` over 3 samples in batches of
+    1; ``resumed``: interrupted at 3 and resumed with a fresh trigger."""
+    scenario = ValueScenario(n=3, batch_size=1, values=values, check=check, monitor=monitor,
+                             mode=mode, patience=patience, max_trigger=(9, 'iteration'))
+    padded = list(values) + [None] * 3
+    states = iterator.updater_states(3, 1, 10)
+    greater = observation.mode_compare(mode, 'main/' + monitor)(1, 0)
+
+    def stop_at(start):
+        return observation.early_stopping_stop(padded[start:], states[start:], check,
+                                               scenario.max_trigger, patience, greater)
+
+    assert (stop_at(0), stop_at(3)) == (stop, resumed)
+
+
+def test_retained_snapshots_model_keeps_the_newest():
+    taken = ['snapshot_iter_1', 'snapshot_iter_2', 'snapshot_iter_4', 'snapshot_iter_5']
+    assert observation.retained_snapshots(taken, 2) == ['snapshot_iter_4', 'snapshot_iter_5']
+    assert observation.retained_snapshots(taken, -1) == taken
+    assert observation.retained_snapshots(taken, 0) == taken
+
+
+def test_micro_average_model_consults_its_trigger_only_with_both_keys():
+    stream = [{'n': 1, 'd': 2}, {}, {'n': 3, 'd': 4}, {'n': 0, 'd': 1}]
+    states = iterator.updater_states(3, 1, 4)[1:]
+    # the trigger (2, 'iteration') is consulted at 1, 3, 4: fires at 3 and 4
+    assert observation.micro_average(stream, states, 'n', 'd', (2, 'iteration')) == [
+        (3, 4 / 6), (4, 0.0)]

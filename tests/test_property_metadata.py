@@ -152,3 +152,20 @@ def test_the_citation_check_reports_unknown_ids_with_their_place():
     texts = {'a.py': 'x = 1\n# see (SEMANTICS' + '\n# G1-G3, H10/H99; chainer#1)\n',
              'b.py': '"""Rule of SEMANTICS' + '.md G and SEMANTICS' + ' Q7."""'}
     assert unresolved_citations(texts, known) == [('a.py', 2, 'H99'), ('b.py', 1, 'Q7')]
+
+
+def test_every_property_puts_its_rule_decorator_first():
+    """One decorator order in every property module: ``@rule(...)`` on top,
+    so a reader finds a property's family and source on its first line."""
+    import ast
+    import pathlib
+    misplaced = []
+    for path in sorted(pathlib.Path(__file__).resolve().parents[1].glob('conformance/test_*.py')):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if not isinstance(node, ast.FunctionDef) or not node.name.startswith('test_'):
+                continue
+            names = [getattr(d.func, 'id', getattr(d.func, 'attr', None))
+                     for d in node.decorator_list if isinstance(d, ast.Call)]
+            if 'rule' in names and names[0] != 'rule':
+                misplaced.append(f'{path.name}::{node.name}')
+    assert not misplaced, f'@rule is not the first decorator of: {misplaced}'

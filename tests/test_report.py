@@ -93,14 +93,21 @@ def test_report_matches_its_schema_and_records_every_outcome(produced, pytester)
                        'test_uses_nesterov': 'unsupported', 'test_uses_adadelta': 'failed',
                        'test_not_run': 'unsupported', 'test_expected': 'xfailed'}
     assert document['summary'] == {
-        'lifecycle': dict(passed=0, failed=0, xfailed=0, unsupported=1, skipped=0),
-        'names': dict(passed=1, failed=1, xfailed=1, unsupported=0, skipped=0),
-        'update-formulas': dict(passed=0, failed=1, xfailed=0, unsupported=1, skipped=0)}
+        'lifecycle': dict(passed=0, failed=0, xfailed=0, unsupported=1, skipped=0, lacks=0),
+        'names': dict(passed=1, failed=1, xfailed=1, unsupported=0, skipped=0, lacks=0),
+        'update-formulas': dict(passed=0, failed=1, xfailed=0, unsupported=1, skipped=0,
+                                lacks=1)}
+    # A failure on the rule and one for a missing name are told apart.
+    failure = {p['id'].split('::')[1]: p['failure'] for p in document['properties']}
+    assert (failure['test_fails'], failure['test_uses_adadelta'], failure['test_passes']) == \
+        ('rule', 'lacks', None)
     # The pytest summary line counts unsupported apart from skipped.
     result.stdout.fnmatch_lines(['*2 failed, 1 passed, 1 xfailed, 2 unsupported*'])
     result.stdout.fnmatch_lines(['*conformance matrix: my_ns 2.0*',
-                                 'family*passed*failed*xfailed*unsupported*skipped',
-                                 'lifecycle*0*0*0*1*0'])
+                                 'family*passed*failed (rule)*failed (lacks)*xfailed*unsupported*skipped',
+                                 'lifecycle*0*0*0*0*1*0',
+                                 'names*1*1*0*1*0*0',
+                                 'update-formulas*0*0*1*0*1*0'])
 
 
 def test_failures_carry_message_metadata_and_a_runnable_script(produced, pytester):
@@ -124,7 +131,8 @@ def test_failures_carry_message_metadata_and_a_runnable_script(produced, pyteste
                                  f'# written to {script}'])
     # Failures grouped by cause, marked when Chainer fails them too, their
     # scripts beside the report with relative links, and totals per level.
-    assert '## Failures: 2 properties, 2 causes, 1 of them failed by Chainer 7.8.1 too' \
+    assert ('## Failures: 2 properties (1 on their rule, 1 for a name or argument the '
+            'implementation lacks), 2 causes, 1 of them failed by Chainer 7.8.1 too') \
         in markdown
     assert "### 1 × `AssertionError: N is too large`" in markdown
     assert ('- `test_props.py::test_fails` (names, quirk) — **Chainer 7.8.1 fails it too** '
@@ -136,7 +144,8 @@ def test_failures_carry_message_metadata_and_a_runnable_script(produced, pyteste
     assert fails['chainer_diverges'] == f'Chainer draws no large numbers [{S}]'
     assert props['test_passes']['chainer_diverges'] is None
     assert '| quirk | 0 | 1 | 0 | 0 | 0 |' in markdown
-    assert '| names | 1 | 1 | 1 | 0 | 0 |' in markdown
+    assert '| names | 1 | 1 | 0 | 1 | 0 | 0 |' in markdown
+    assert '| update-formulas | 0 | 0 | 1 | 0 | 1 | 0 |' in markdown
     assert '- `test_props.py::test_expected`: known' in markdown
 
 
@@ -200,7 +209,8 @@ def test_the_schema_file_is_valid_json_describing_every_key(produced):
     schema = report.load_schema()
     assert set(schema['required']) == set(document) == set(schema['properties'])
     record = schema['properties']['properties']['items']
-    # chainer_diverges and example are optional: reports of earlier runs still validate.
-    assert set(record['required']) | {'chainer_diverges', 'example'} \
+    # chainer_diverges, example and failure are optional: reports of earlier
+    # runs still validate.
+    assert set(record['required']) | {'chainer_diverges', 'example', 'failure'} \
         == set(document['properties'][0]) \
         == set(record['properties'])

@@ -42,8 +42,9 @@ def chosen_trigger(spec):
 
 def priority(spec):
     """The priority an ``ExtensionSpec`` runs with, as a number."""
-    chosen = spec.extend_priority if spec.extend_priority is not None else spec.own_priority
-    chosen = 'PRIORITY_READER' if chosen is None else chosen
+    given = [p for p in (spec.extend_priority, spec.own_priority)
+             if p is not None and p != 'explicit None']   # None given means not given
+    chosen = given[0] if given else 'PRIORITY_READER'
     return PRIORITY_VALUES.get(chosen, chosen)
 
 

@@ -32,6 +32,9 @@ def trainer_run(scenario):
     ``TrainerScenario``: the update reports ``loss``; a reporting extension
     reports ``{label: iteration}``; interval triggers keep their state from
     one run to the next."""
+    def before(value):  # is_before_training, recorded only where pinned
+        return value if scenario.observes_before_training else None
+
     order = extensions.call_order(scenario.extensions)
     chosen = {name: extensions.chosen_trigger(spec) for name, spec in order}
     last_seen = {name: 0 for name, _ in order}     # IntervalTrigger memory
@@ -49,7 +52,7 @@ def trainer_run(scenario):
             observation = {}
             for name, spec in order:
                 if spec.call_before_training:
-                    events.append(('call', name, 0, True, _items(observation)))
+                    events.append(('call', name, 0, before(True), _items(observation)))
                     if spec.reports:
                         observation[name] = 0
         failed = False
@@ -76,7 +79,8 @@ def trainer_run(scenario):
                     fire = triggers.interval_fires(trigger.period, last_seen[name], iteration)
                     last_seen[name] = iteration
                 if fire:
-                    events.append(('call', name, iteration, False, _items(observation)))
+                    events.append(('call', name, iteration, before(False),
+                                   _items(observation)))
                     if spec.reports:
                         observation[name] = iteration
                     if spec.raises_at == iteration and name not in raised_once:

@@ -31,6 +31,10 @@ DEFAULTS = {
     'Adam': {'alpha': 0.001, 'beta1': 0.9, 'beta2': 0.999, 'eps': 1e-8,
              'eta': 1.0, 'weight_decay_rate': 0, 'amsgrad': False,
              'adabound': False, 'final_lr': 0.1, 'gamma': 1e-3},
+    'CorrectedMomentumSGD': {'lr': 0.01, 'momentum': 0.9},
+    'MSVAG': {'lr': 0.1, 'beta': 0.9, 'eta': 1.0, 'weight_decay_rate': 0},
+    'RMSpropGraves': {'lr': 1e-4, 'alpha': 0.95, 'momentum': 0.9, 'eps': 1e-4},
+    'SMORMS3': {'lr': 0.001, 'eps': 1e-16},
 }
 
 # Adam's presets: the flags each one fixes, and its constructor's arguments
@@ -48,7 +52,13 @@ ADAM_PRESETS = {
 STATE_KEYS = {
     'SGD': (), 'MomentumSGD': ('v',), 'NesterovAG': ('v',), 'AdaGrad': ('h',),
     'RMSprop': ('ms',), 'AdaDelta': ('msg', 'msdx'), 'Adam': ('m', 'v'),
+    'CorrectedMomentumSGD': ('v',), 'MSVAG': ('m', 'v'),
+    'RMSpropGraves': ('n', 'g', 'delta'), 'SMORMS3': ('mem', 'g', 'g2'),
 }
+
+# State entries that do not start at zeros: SMORMS3's memory length starts
+# at one (chainer/optimizers/smorms3.py:SMORMS3Rule.init_state@v7.8.1).
+STATE_START = {('SMORMS3', 'mem'): 1.0}
 
 
 def state_keys(optimizer, hyper):
@@ -66,6 +76,10 @@ class RuleStep:
     state: dict
     scale: numpy.ndarray        # |terms| of the parameter's step
     state_scale: dict = None    # |terms| of each new state entry
+    # (sensitivity, limit): an error term of the step that rounding makes
+    # ``sensitivity`` times the unit roundoff, but that can never exceed
+    # ``limit`` (a factor clipped into [0, 1]); see tolerances.py.
+    clipped: tuple = None
 
 
 def sgd(hp, t, p, g, state):
@@ -141,10 +155,116 @@ def adam(hp, t, p, g, state):
     return RuleStep(param, new_state, scale, state_scale)
 
 
+def corrected_momentum_sgd(hp, t, p, g, state):
+    """``v = momentum * v - g; p += lr * v`` (SEMANTICS G10)."""
+    v_terms = abs(hp['momentum'] * state['v']) + abs(g)
+    v = hp['momentum'] * state['v'] - g
+    return RuleStep(p + hp['lr'] * v, {'v': v}, hp['lr'] * v_terms, {'v': v_terms})
+
+
+def rmsprop_graves(hp, t, p, g, state):
+    """Graves's RMSprop (SEMANTICS G11): ``n`` and ``g`` are running means
+    of g^2 and g, and the step divides by ``sqrt(n - g^2 + eps)``.
+
+    ``n - g^2`` cancels (it is a variance, >= 0): its rounding is relative to
+    ``n + g^2 + eps``, so the step's scale carries that condition number.
+    """
+    a, mu = hp['alpha'], hp['momentum']
+    n = a * state['n'] + (1 - a) * g * g
+    mean = a * state['g'] + (1 - a) * g
+    mean_terms = a * abs(state['g']) + (1 - a) * abs(g)
+    d = n - mean * mean + hp['eps']
+    step = hp['lr'] * g / numpy.sqrt(d)
+    step_terms = abs(step) * (1 + (n + mean_terms * mean_terms + hp['eps']) / d)
+    delta = mu * state['delta'] - step
+    delta_terms = abs(mu * state['delta']) + step_terms
+    return RuleStep(p + delta, {'n': n, 'g': mean, 'delta': delta}, delta_terms,
+                    {'n': n, 'g': mean_terms, 'delta': delta_terms})
+
+
+def smorms3(hp, t, p, g, state):
+    """Funk's SMORMS3 (SEMANTICS G12): ``r = 1 / (mem + 1)`` weighs the new
+    gradient into the means of g and g^2; the step is
+    ``g * min(x, lr) / (sqrt(g2) + eps)`` with ``x = g_mean^2 / (g2 + eps)``,
+    and ``mem = 1 + mem * (1 - x)``.
+
+    ``x`` may come from a mean that cancels; its rounding is relative to
+    ``g_terms^2 / (g2 + eps)`` (<= 1, as g_terms^2 <= g2 by Jensen).
+    """
+    lr, eps, mem = hp['lr'], hp['eps'], state['mem']
+    r = 1 / (mem + 1)
+    mean = (1 - r) * state['g'] + r * g
+    mean_terms = (1 - r) * abs(state['g']) + r * abs(g)
+    g2 = (1 - r) * state['g2'] + r * g * g
+    x = mean * mean / (g2 + eps)
+    x_terms = x + 3 * mean_terms * mean_terms / (g2 + eps)
+    denom = numpy.sqrt(g2) + eps
+    step = g * numpy.minimum(x, lr) / denom
+    step_terms = abs(g) * numpy.where(x < 2 * lr, x_terms, lr) / denom
+    new_mem = 1 + mem * (1 - x)
+    return RuleStep(p - step, {'mem': new_mem, 'g': mean, 'g2': g2}, step_terms,
+                    {'mem': 1 + mem * (1 + x_terms), 'g': mean_terms, 'g2': g2})
+
+
+def msvag_beta_power(hp, t):
+    """``beta ** t`` as MSVAG's rule computes it: an attribute set to
+    ``beta`` when the rule is built and multiplied by ``beta`` after each
+    step (chainer/optimizers/msvag.py:MSVAGRule@v7.8.1, SEMANTICS G13)."""
+    power = hp['beta']
+    for _ in range(t - 1):
+        power *= hp['beta']
+    return power
+
+
+def msvag(hp, t, p, g, state, beta_power=None):
+    """M-SVAG (SEMANTICS G13): Adam's bias-corrected moments ``mt``, ``vt``;
+    ``s = (vt - mt^2) / (1 - rho)``; the step ``lr * mt * factor`` with
+    ``factor = clip(mt^2 / (mt^2 + rho * s), 0, 1)``, NaN (0 / 0, where the
+    moments are still 0) taken as 0; plus decoupled weight decay, all scaled
+    by ``eta``.  ``beta_power`` defaults to ``msvag_beta_power(hp, t)``.
+
+    ``vt - mt^2`` cancels and ``1 / (1 - rho)`` reaches 10**4 at the first
+    step (rho is capped at 0.9999), so the factor's rounding error is
+    ``sensitivity * u`` (first order in mt^2 and s), never more than 1.
+    """
+    beta, lr, eta = hp['beta'], hp['lr'], hp['eta']
+    power = msvag_beta_power(hp, t) if beta_power is None else beta_power
+    rho = (((1.0 - beta) ** 2) * (1.0 - power ** 2) /
+           (((1.0 - power) ** 2) * (1.0 - beta ** 2)))
+    rho = min(rho, 0.9999)
+    m = state['m'] + (1 - beta) * (g - state['m'])
+    v = state['v'] + (1 - beta) * (g * g - state['v'])
+    m_terms = numpy.maximum(abs(g), abs(state['m']))
+    v_terms = numpy.maximum(g * g, state['v'])
+    c = 1 - power
+    mt, vt = m / c, v / c
+    mt_terms, vt_terms = m_terms / c, v_terms / c
+    mt2 = mt ** 2
+    s = (vt - mt2) / (1 - rho)
+    denominator = mt2 + rho * s
+    with numpy.errstate(divide='ignore', invalid='ignore'):
+        factor = numpy.clip(mt2 / denominator, 0, 1)
+        factor = numpy.where(numpy.isnan(factor), 0.0, factor)
+        d_mt2 = 2 * abs(mt) * mt_terms + mt2
+        d_s = (vt_terms + d_mt2 + abs(vt - mt2)) / (1 - rho)
+        sensitivity = numpy.where(
+            denominator > 0,
+            (rho * abs(s) * d_mt2 + mt2 * rho * d_s) / denominator ** 2 + factor, 0.0)
+    decay = hp['weight_decay_rate'] * p
+    param = p - eta * (lr * mt * factor + decay)
+    # the implementation's factor may be anything in [0, 1] where the
+    # model's is not: mt's own rounding is weighed with a factor of 1
+    scale = eta * (lr * mt_terms + abs(decay))
+    limit = eta * lr * abs(mt)
+    return RuleStep(param, {'m': m, 'v': v}, scale, {'m': m_terms, 'v': v_terms},
+                    clipped=(limit * sensitivity, limit))
+
+
 RULES = {
     'SGD': sgd, 'MomentumSGD': momentum_sgd, 'NesterovAG': nesterov_ag,
     'AdaGrad': ada_grad, 'RMSprop': rmsprop, 'AdaDelta': ada_delta,
-    'Adam': adam,
+    'Adam': adam, 'CorrectedMomentumSGD': corrected_momentum_sgd,
+    'MSVAG': msvag, 'RMSpropGraves': rmsprop_graves, 'SMORMS3': smorms3,
 }
 
 
@@ -185,8 +305,32 @@ def gradient_clipping(threshold, grads):
 
 # Trajectories and the procedural rules of GradientMethod.update (E4, F2).
 
+NUMPY_1 = int(numpy.__version__.split('.')[0]) < 2
+
+
+def state_dtype(optimizer, shape, dtype):
+    """The dtype of a rule's state after a step on a parameter of ``shape``
+    computed in ``dtype``.  SMORMS3 replaces its state by the results of
+    expressions with Python floats (``1 / (mem + 1)``, ``g2 + eps``); on a
+    0-d parameter these are NumPy scalars, which NumPy 1 promotes to float64
+    (its value-based casting spares arrays only); NumPy 2 keeps the dtype
+    (chainer/optimizers/smorms3.py:SMORMS3Rule.update_core_cpu@v7.8.1,
+    SEMANTICS G12)."""
+    if optimizer == 'SMORMS3' and tuple(shape) == () and NUMPY_1:
+        return 'float64'
+    return numpy.dtype(dtype).name
+
+
+def state_like(optimizer, hyper, value):
+    """The state a rule creates for a parameter holding ``value`` (its
+    shape and dtype), before any step."""
+    return {k: numpy.full_like(value, STATE_START.get((optimizer, k), 0.0))
+            for k in state_keys(optimizer, hyper)}
+
+
 def initial_state(optimizer, hyper, shape):
-    return {k: numpy.zeros(shape) for k in state_keys(optimizer, hyper)}
+    return {k: numpy.full(shape, STATE_START.get((optimizer, k), 0.0))
+            for k in state_keys(optimizer, hyper)}
 
 
 def trajectory(optimizer, hyper, p0, grads):

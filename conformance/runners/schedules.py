@@ -37,14 +37,17 @@ def _trainer_after(ns, out, scenario, stop):
     return ns.training.Trainer(first.updater, stop_trigger=stop, out=out)
 
 
-def run_schedule(ns, out, scenario, trigger=None):
+def run_schedule(ns, out, scenario, trigger=None, consult_at=None):
     """Call the scenario's trigger (or ``trigger``) at every iteration of a
-    run; return ``(iteration, fired, finished)`` per call, ``finished`` being
-    ``None`` for a trigger without that attribute."""
+    run, or only at the iterations in ``consult_at`` (a user's trigger that
+    asks an inner one now and then); return ``(iteration, fired, finished)``
+    per call, ``finished`` being ``None`` for a trigger without that attribute."""
     trigger = trigger if trigger is not None else _schedule_trigger(ns, scenario.trigger)
     calls = []
 
     def observed(trainer):
+        if consult_at is not None and trainer.updater.iteration not in consult_at:
+            return False
         fired = trigger(trainer)
         calls.append((trainer.updater.iteration, bool(fired),
                       getattr(trigger, 'finished', None)))

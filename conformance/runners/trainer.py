@@ -10,7 +10,8 @@ are tuples:
 - ``('init', label)``: the extension's ``initialize`` ran;
 - ``('call', label, iteration, is_before_training, observation)``: the
   extension ran; ``observation`` is the sorted items of
-  ``trainer.observation`` at that moment;
+  ``trainer.observation`` at that moment; ``is_before_training`` is read
+  only for scenarios that pin it (``observes_before_training``), else None;
 - ``('trigger', label, role, iteration)``: a callable trigger was consulted
   (``role`` is ``'own'`` or ``'extend'``, where it was given);
 - ``('stop?', iteration, observation)``: the stop trigger was consulted;
@@ -27,6 +28,7 @@ import types
 import numpy
 
 from conformance import harness
+from conformance.namespace import ImplementationLacks
 
 
 class InjectedFailure(Exception):
@@ -55,6 +57,7 @@ class _Recorder:
 
     def __init__(self):
         self.events = []
+        self.observes_before_training = False
         self.updates = 0
         self.injected = []
         self.raised_once = set()
@@ -84,6 +87,10 @@ def _trigger(ns, spec, log, owner, role):
 
 
 def _priority(ns, value):
+    """A priority spec as the user writes it: a constant's name, an int, or
+    ``EXPLICIT_NONE`` (``None`` passed on purpose)."""
+    if value == 'explicit None':
+        return None
     return getattr(ns.training, value) if isinstance(value, str) else value
 
 
@@ -92,8 +99,10 @@ def _callbacks(ns, spec, name, log):
     report or raise as the spec says."""
     def call(trainer):
         iteration = trainer.updater.iteration
-        log.events.append(('call', name, iteration, trainer.is_before_training,
-                           items(trainer.observation)))
+        before = (harness.attribute(trainer, 'is_before_training',
+                                    'training.Trainer.is_before_training')
+                  if log.observes_before_training else None)
+        log.events.append(('call', name, iteration, before, items(trainer.observation)))
         if spec.reports:
             ns.report({name: iteration})
         if spec.raises_at == iteration and name not in log.raised_once:
@@ -222,6 +231,7 @@ def _updater(ns, out, log, scenario):
 def run_trainer(ns, out, scenario):
     """Run ``scenario`` and return its event log (see the module docstring)."""
     log = _Recorder()
+    log.observes_before_training = scenario.observes_before_training
     updater = _updater(ns, out, log, scenario)
     end = scenario.prior_iterations + scenario.stop
 
@@ -232,11 +242,14 @@ def run_trainer(ns, out, scenario):
     trainer = ns.training.Trainer(updater, stop_trigger=stop_trigger, out=out)
     for index, spec in enumerate(scenario.extensions):
         name = label(index)
-        trainer.extend(_extension(ns, spec, name, log), **_extend_kwargs(ns, spec, name, log))
+        harness.call_with('training.Trainer.extend', trainer.extend,
+                          _extension(ns, spec, name, log), **_extend_kwargs(ns, spec, name, log))
     for index in range(scenario.runs):
         log.events.append(('run', index))
         try:
             trainer.run(show_loop_exception_msg=scenario.show_loop_exception_msg)
+        except ImplementationLacks:
+            raise
         except Exception as error:
             same = bool(log.injected) and error is log.injected[-1]
             log.events.append(('raised', index, type(error).__name__, same)

@@ -140,3 +140,38 @@ def run_missing_attributes(ns, class_name, names):
     cls = type(class_name, (ns.training.Extension,), {'__call__': lambda self, trainer: None})
     extension = cls()
     return [_outcome(lambda: getattr(extension, name)) for name in names]
+
+
+def run_extend_during_run(ns, out, where, at, stop):
+    """Register an extension ``late`` while ``run`` is under way: from the
+    ``initialize`` of an extension (``where='initialize'``) or from its call
+    at iteration ``at`` (``where='call'``).  Returns what ``late`` saw of the
+    run (its ``initialize``, calls and ``finalize``) and whether
+    ``get_extension('late')`` gives it afterwards."""
+    seen = []
+
+    class Late(ns.training.Extension):
+        def __call__(self, trainer):
+            seen.append(('call', trainer.updater.iteration))
+
+        def initialize(self, trainer):
+            seen.append(('initialize',))
+
+        def finalize(self):
+            seen.append(('finalize',))
+
+    late = Late()
+
+    class Adder(ns.training.Extension):
+        def __call__(self, trainer):
+            if where == 'call' and trainer.updater.iteration == at:
+                trainer.extend(late, name='late', trigger=(1, 'iteration'))
+
+        def initialize(self, trainer):
+            if where == 'initialize':
+                trainer.extend(late, name='late', trigger=(1, 'iteration'))
+
+    trainer = harness.make_trainer(ns, out, stop=(stop, 'iteration'))
+    trainer.extend(Adder(), name='adder', trigger=(1, 'iteration'))
+    trainer.run()
+    return seen, trainer.get_extension('late') is late

@@ -19,6 +19,7 @@ import tempfile
 import numpy
 
 from conformance import devices, harness
+from conformance.runners import optim
 
 ELAPSED = '_snapshot_elapsed_time'
 
@@ -40,7 +41,7 @@ def build_model(ns, scenario):
 
 def build_optimizer(ns, spec, model):
     """``spec``'s optimizer set up on ``model``, with its per-rule settings."""
-    optimizer = getattr(ns.optimizers, spec.name)(**spec.kwargs)
+    optimizer = optim.make_optimizer(ns, spec.name, spec.kwargs)
     optimizer.setup(model)
     params = dict(named_params(model))
     for path, name, value in spec.overrides:
@@ -116,7 +117,10 @@ def build_trainer(ns, scenario, out, stop, *, extensions=(), autoload=False):
             events.append(('call', name, trainer.updater.iteration))
         trainer.extend(record, name=name, trigger=trigger)
     if scenario.mode != 'save_npz':
-        trainer.extend(ns.training.extensions.snapshot(autoload=autoload),
+        # autoload is Chainer 6's: passed only by the properties that use it.
+        trainer.extend(harness.call_with('training.extensions.snapshot',
+                                         ns.training.extensions.snapshot,
+                                         **({'autoload': True} if autoload else {})),
                        trigger=(scenario.snapshot_at, 'iteration'))
 
     def observe(trainer):

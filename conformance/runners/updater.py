@@ -31,7 +31,7 @@ def plain_arguments(value):
 
 
 def _device_name(device):
-    return None if device is None else device.name
+    return None if device is None else harness.attribute(device, 'name', 'backend.Device.name')
 
 
 class _UpdaterLog:
@@ -103,13 +103,14 @@ def _build_updater(ns, scenario, log, finalized):
         kwargs['input_device'] = spec
     if scenario.auto_new_epoch is not None:
         kwargs['auto_new_epoch'] = scenario.auto_new_epoch
-    updater = ns.training.updaters.StandardUpdater(
+    updater = harness.call_with(
+        'training.updaters.StandardUpdater', ns.training.updaters.StandardUpdater,
         iterators if scenario.dicts else iterators['main'],
         optimizers if scenario.dicts else optimizers['main'], **kwargs)
     return updater, iterators, optimizers
 
 
-def run_updater(ns, out, scenario):
+def run_updater(ns, out, scenario, built=True):
     """Build the scenario's updater, run a trainer over it for
     ``iterations`` updates, save it and load the save into a fresh one.
 
@@ -126,16 +127,18 @@ def run_updater(ns, out, scenario):
     iterator's ``epoch_detail`` and optimizer's ``t`` after the run;
     ``saved``: the first component of each key ``serialize`` writes;
     ``restored``: ``iteration`` and each iterator's ``epoch_detail`` of a
-    fresh updater loaded from the save.
+    fresh updater loaded from the save.  ``built=False`` leaves ``built``
+    out (None): only the properties that pin it read those attributes.
     """
     log, finalized = _UpdaterLog(ns), []
     updater, iterators, optimizers = _build_updater(ns, scenario, log, finalized)
     everything = updater.get_all_optimizers()
     listed = sorted((name, everything[name] is optimizers.get(name)) for name in everything)
     everything.clear()
-    built = {
+    built = None if not built else {
         'device': _device_name(updater.device),
-        'input_device': _device_name(updater.input_device),
+        'input_device': _device_name(harness.attribute(
+            updater, 'input_device', 'training.updaters.StandardUpdater.input_device')),
         'model_devices': {name: _device_name(m.device) for name, m in log.models.items()},
         'auto_new_epoch': updater.auto_new_epoch,
         'use_auto_new_epoch': {name: o.use_auto_new_epoch for name, o in optimizers.items()},

@@ -101,3 +101,24 @@ def invalid_timing_scenarios(draw):
         recorders(('r1', 'r2', 'r3'), st.just(False), attributes, auto, min_size=1),
         min_size=1, max_size=len(paths)))
     return scenario, optimizer_recorders, rule_recorders
+
+
+@st.composite
+def placed_hook_scenarios(draw):
+    """SGD updates with rules switched off and on between them, and where a
+    per-parameter hook goes: ``(scenario, on_optimizer, rule_paths)``; at
+    least one place is chosen."""
+    scenario = draw(update_scenarios(optimizers=('SGD',), max_steps=3))
+    scenario.actions = draw(switching(scenario.tree, scenario.steps))
+    paths = list(scenario.init)
+    rule_paths = tuple(draw(st.lists(st.sampled_from(paths), unique=True, max_size=len(paths))))
+    on_optimizer = draw(st.booleans()) if rule_paths else True
+    return scenario, on_optimizer, rule_paths
+
+
+def lars_arguments(dtype):
+    """``(threshold, weight_decay, eps)`` of a GradientLARS: a threshold of 0
+    (every parameter rescaled), above every value drawn (none), or between."""
+    eps = st.floats(1e-4, 1e-2) if dtype == 'float16' else st.floats(1e-9, 1e-2)
+    return st.tuples(st.one_of(st.just(0.0), st.just(1e-2), st.floats(0.05, 4.0), st.just(1e3)),
+                     st.one_of(st.just(0.0), st.floats(1e-4, 0.5)), eps)

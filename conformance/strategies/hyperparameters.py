@@ -22,13 +22,21 @@ from conformance.strategies.optim import (
 
 # The hyperparameter each optimizer scales its step with.
 LEARNING_RATE = {'SGD': 'lr', 'MomentumSGD': 'lr', 'NesterovAG': 'lr',
-                 'AdaGrad': 'lr', 'RMSprop': 'lr', 'Adam': 'alpha'}
+                 'AdaGrad': 'lr', 'RMSprop': 'lr', 'Adam': 'alpha',
+                 'CorrectedMomentumSGD': 'lr', 'MSVAG': 'lr', 'RMSpropGraves': 'lr'}
+# SMORMS3's step is g * min(x, lr) / ..., not linear in lr.
+
+# Hyperparameters a rule reads when it is built, so that setting them on the
+# rule afterwards is not the same as building the optimizer with them: MSVAG
+# starts its beta_power at the beta of its parent (SEMANTICS G13).
+READ_AT_BUILD = {'MSVAG': ('beta',)}
 
 
 @st.composite
 def overrides(draw, scenario, exclude=('adabound',)):
     """Per-rule hyperparameters for a random subset of the parameters."""
-    names = [n for n in update_rules.DEFAULTS[scenario.optimizer] if n not in exclude]
+    names = [n for n in update_rules.DEFAULTS[scenario.optimizer] if n not in exclude
+             and n not in READ_AT_BUILD.get(scenario.optimizer, ())]
     values = {n: hyper_value(scenario.optimizer, n, scenario.dtype) for n in names}
     paths = list(scenario.init)
     return draw(st.dictionaries(

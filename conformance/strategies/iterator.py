@@ -155,3 +155,54 @@ def emptied_scenarios(draw):
     n = draw(st.integers(batch_size + 1 if not repeat else 1, 7))
     steps = draw(st.integers(1, 4 if repeat else (n - 1) // batch_size))
     return IteratorScenario(n, batch_size, repeat, None, steps)
+
+
+# ---------------------------------------------------------------- parallel iterators
+
+PARALLEL_KINDS = ('MultithreadIterator', 'MultiprocessIterator')
+
+
+@dataclasses.dataclass(frozen=True)
+class ParallelOptions:
+    """How many workers and batches ahead: ``n_threads`` or
+    ``n_processes``, and ``n_prefetch`` (MultiprocessIterator only)."""
+    workers: int
+    n_prefetch: int = 1
+
+    def kwargs(self, kind):
+        if kind == 'MultithreadIterator':
+            return {'n_threads': self.workers}
+        return {'n_processes': self.workers, 'n_prefetch': self.n_prefetch}
+
+
+def parallel_options():
+    return st.builds(ParallelOptions, st.integers(1, 2), st.integers(1, 2))
+
+
+def reader_kinds(kind, order):
+    """The kinds that resume from a snapshot of ``kind`` in Chainer: any
+    (SerialIterator too) from an order sampler's snapshot, but
+    MultithreadIterator only from its own (it reads ``_order`` alone, which
+    only it writes); an index-order snapshot by the same kind only."""
+    if order is None:
+        return (kind,)
+    readers = ('SerialIterator', 'MultiprocessIterator')
+    return readers + (('MultithreadIterator',) if kind == 'MultithreadIterator' else ())
+
+
+@dataclasses.dataclass(frozen=True)
+class FailingAt:
+    """A dataset of ``n`` items whose ``__getitem__`` raises
+    ``DatasetError(index)`` at ``bad`` (the runner's items elsewhere)."""
+    n: int
+    bad: int
+
+
+@st.composite
+def failing_scenarios(draw):
+    """``(IteratorScenario in index order, bad index)``: enough calls to
+    reach the batch holding the bad index."""
+    n = draw(st.integers(1, 7))
+    batch_size = draw(st.integers(1, 4))
+    bad = draw(st.integers(0, n - 1))
+    return IteratorScenario(n, batch_size, True, None, bad // batch_size + 1), bad

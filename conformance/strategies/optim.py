@@ -247,6 +247,12 @@ def _hyper_values(optimizer, dtype):
                  'weight_decay_rate': st.one_of(st.just(0.0), st.floats(1e-4, 0.1)),
                  'amsgrad': st.booleans(), 'adabound': st.booleans(),
                  'final_lr': st.floats(1e-3, 0.5), 'gamma': st.floats(1e-3, 0.5)},
+        'CorrectedMomentumSGD': {'lr': lr, 'momentum': st.floats(0.0, 0.95)},
+        'MSVAG': {'lr': lr, 'beta': st.floats(0.5, 0.95), 'eta': st.floats(0.1, 2.0),
+                  'weight_decay_rate': st.one_of(st.just(0.0), st.floats(1e-4, 0.1))},
+        'RMSpropGraves': {'lr': lr, 'alpha': decay, 'momentum': st.floats(0.0, 0.95),
+                          'eps': st.floats(small_eps, 1e-2)},
+        'SMORMS3': {'lr': lr, 'eps': st.floats(small_eps, 1e-2)},
     }
     return values[optimizer]
 

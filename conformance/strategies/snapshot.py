@@ -36,7 +36,13 @@ HYPERPARAMETERS = {
     'RMSprop': {'lr': (0.001, 0.1), 'alpha': (0.9, 0.99)},
     'AdaDelta': {'rho': (0.9, 0.99)},
     'Adam': {'alpha': (0.001, 0.1), 'beta1': (0.8, 0.95)},
+    'CorrectedMomentumSGD': {'lr': (0.01, 0.5), 'momentum': (0.5, 0.95)},
+    'RMSpropGraves': {'lr': (0.001, 0.1), 'alpha': (0.9, 0.99), 'momentum': (0.5, 0.95)},
+    'SMORMS3': {'lr': (0.001, 0.1)},
 }
+# MSVAG is left out: its bias correction (beta_power, an attribute of the
+# rule, not state) starts over after a resume in Chainer, so its resumed
+# training is not uninterrupted training (test_resume.py pins how it is).
 OPTIMIZERS = tuple(HYPERPARAMETERS)
 
 # What shifts may drive: any of them, except Adam's beta1, whose value 1.0

@@ -73,6 +73,11 @@ class TrainerScenario:
     update_raises_at: typing.Optional[int] = None
     show_loop_exception_msg: bool = True
     runs: int = 1
+    observes_before_training: bool = False  # record Trainer.is_before_training
+
+
+#: ``before_training`` for scenarios that never call an extension before training.
+NEVER = st.just(False)
 
 
 def interval_triggers(max_period=4):
@@ -107,16 +112,25 @@ def precedence_scenarios(draw):
     return TrainerScenario(extensions=tuple(specs), stop=stop)
 
 
+#: A priority passed as ``None`` explicitly (to ``make_extension`` or
+#: ``extend``), which Chainer reads as "not given".
+EXPLICIT_NONE = 'explicit None'
+
+
 def priorities():
-    """The three constants (by name), their values, near-ties and any int."""
-    return (st.sampled_from(PRIORITY_CONSTANTS) | st.sampled_from((300, 200, 100))
-            | st.integers(99, 101) | st.integers(-50, 400))
+    """The three constants (by name), their values and neighbours, zero and
+    negatives, and any integer: ``extend`` sorts whatever int it is given."""
+    return (st.sampled_from(PRIORITY_CONSTANTS) | st.sampled_from((300, 200, 100, 0))
+            | st.integers(99, 101) | st.integers(199, 201) | st.integers(299, 301)
+            | st.integers(-200, 400) | st.integers())
 
 
 @st.composite
-def priority_scenarios(draw, failing=False):
+def priority_scenarios(draw, failing=False, before_training=NEVER):
     """Reporting extensions with random priorities and overrides, some
-    firing every ``k`` iterations; optionally one of them raises."""
+    firing every ``k`` iterations; optionally one of them raises.
+    ``before_training`` draws each one's ``call_before_training`` (only the
+    properties that pin it vary it: the argument is Chainer 7's)."""
     stop = draw(st.integers(1, 4))
     count = draw(st.integers(2, 6))
     raiser = draw(st.integers(0, count - 1)) if failing else None
@@ -125,10 +139,12 @@ def priority_scenarios(draw, failing=False):
         form = draw(st.sampled_from(FORMS))
         specs.append(ExtensionSpec(
             form=form,
-            own_priority=None if form == 'lambda' else draw(st.none() | priorities()),
-            extend_priority=draw(st.none() | priorities()),
+            own_priority=None if form == 'lambda' else draw(
+                st.none() | priorities()
+                | (st.just(EXPLICIT_NONE) if form == 'make_extension' else st.nothing())),
+            extend_priority=draw(st.none() | priorities() | st.just(EXPLICIT_NONE)),
             extend_trigger=TriggerSpec('tuple', period=draw(st.integers(1, 3))),
-            call_before_training=draw(st.booleans()),
+            call_before_training=draw(before_training),
             hooks=form != 'lambda' and draw(st.booleans()),
             reports=draw(st.booleans()),
             raises_at=draw(st.integers(1, stop)) if i == raiser else None))
@@ -137,9 +153,12 @@ def priority_scenarios(draw, failing=False):
 
 @st.composite
 def lifecycle_scenarios(draw, prior=st.just(0), failure=False, handler_errors=False,
-                        runs=st.just(1)):
+                        runs=st.just(1), before_training=NEVER):
     """Extensions with hooks, before-training calls and triggers that may
-    report ``finished``; optionally an extension or the update raises."""
+    report ``finished``; optionally an extension or the update raises.
+    ``before_training`` draws each one's ``call_before_training``; where it
+    can be true the scenario also records ``Trainer.is_before_training``
+    (both are Chainer 7's: only the properties that pin them use them)."""
     stop = draw(st.integers(1, 4))
     count = draw(st.integers(1, 4))
     finished = st.none() | st.booleans()
@@ -153,7 +172,7 @@ def lifecycle_scenarios(draw, prior=st.just(0), failure=False, handler_errors=Fa
                        | callable_triggers(prior_iterations + stop, finished))
         specs.append(ExtensionSpec(
             form=form, extend_trigger=trigger,
-            call_before_training=draw(st.booleans()),
+            call_before_training=draw(before_training),
             hooks=draw(st.booleans()) or i == raiser,
             raises_at=(prior_iterations + draw(st.integers(1, stop))
                        if i == raiser else None),
@@ -164,7 +183,7 @@ def lifecycle_scenarios(draw, prior=st.just(0), failure=False, handler_errors=Fa
         extensions=tuple(specs), stop=stop, prior_iterations=prior_iterations,
         update_raises_at=update_raises_at,
         show_loop_exception_msg=True if handler_errors else draw(st.booleans()),
-        runs=draw(runs))
+        runs=draw(runs), observes_before_training=before_training is not NEVER)
 
 
 # --- names ------------------------------------------------------------------

@@ -17,6 +17,14 @@ LIFECYCLE = 'test_lifecycle.py'
 
 #: broken namespace -> (file, properties that must fail on it)
 CAUGHT = {
+    'lifecycle_extension_list_read_every_iteration': (LIFECYCLE, {
+        'test_an_extension_registered_while_running_joins_only_the_next_run'}),
+    'schedule_interval_compares_with_the_last_iteration': (SCHEDULE, {
+        'test_a_trigger_consulted_on_some_iterations_catches_up_at_its_next_call'}),
+    'priority_zero_means_not_given': (PRIORITY, {
+        'test_extensions_run_in_descending_priority_with_ties_in_registration_order'}),
+    'priority_make_extension_keeps_none': (PRIORITY, {
+        'test_extensions_run_in_descending_priority_with_ties_in_registration_order'}),
     'trigger_attribute_wins': (PRECEDENCE, {
         'test_extension_runs_where_the_trigger_chosen_by_precedence_fires',
         'test_only_the_chosen_trigger_is_consulted_once_per_iteration_after_the_update'}),

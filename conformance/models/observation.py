@@ -1,0 +1,183 @@
+"""What Chainer 7.8.1's observation pipeline computes from a report stream.
+
+A scenario reports, at each update, a chosen list of ``(key, value)``
+(``runners.observation``); the functions here say what ``LogReport``,
+``PrintReport``, ``MicroAverage``, the best-value triggers,
+``EarlyStoppingTrigger`` and the snapshot extension's ``n_retains`` make of
+it (SEMANTICS J5, J6, C8, C9, I8, M1-M8).
+
+An *observation stream* is a list, one entry per update, of dicts
+``{observed key: value}`` in report order; ``states`` are the updater states
+after each update (``models.iterator.updater_states(...)[1:]``), so
+``states[i]`` belongs to update ``i + 1``.
+"""
+from conformance.models.triggers import interval_fires
+
+INF = float('inf')
+
+
+def _position(state, unit):
+    iteration, _, detail, *_ = state
+    return iteration if unit == 'iteration' else detail
+
+
+class Interval:
+    """``IntervalTrigger(period, unit)``, fresh (previous position 0)."""
+
+    def __init__(self, period, unit):
+        self.period, self.unit, self.previous = period, unit, 0 if unit == 'iteration' else 0.0
+
+    def __call__(self, state):
+        current = _position(state, self.unit)
+        fired = interval_fires(self.period, self.previous, current)
+        self.previous = current
+        return fired
+
+
+class Summary:
+    """``DictSummary`` of unweighted scalars: per key the running sum from
+    ``0.0`` and the count, keys in order of first appearance (SEMANTICS J5)."""
+
+    def __init__(self):
+        self.sums = {}
+
+    def add(self, observation):
+        for key, value in observation.items():
+            total, count, values = self.sums.get(key, (0.0, 0, []))
+            self.sums[key] = (total + float(value), count + 1, values + [value])
+
+    def mean(self):
+        return {key: total / count for key, (total, count, _) in self.sums.items()}
+
+    def values(self):
+        return {key: values for key, (_, _, values) in self.sums.items()}
+
+
+# --- LogReport (SEMANTICS J6, M1) ---------------------------------------------------
+
+def log_entries(stream, states, keys, trigger):
+    """``LogReport(keys, trigger)``'s log: at each update its trigger
+    fires, the means of the keys (filtered by ``keys`` when given) seen since
+    the last entry in order of first appearance, then ``epoch`` and
+    ``iteration`` (``elapsed_time`` is added by the caller's comparison).
+    Each entry is ``(means, contributing values, epoch, iteration)``."""
+    interval, summary, log = Interval(*trigger), Summary(), []
+    for observation, state in zip(stream, states):
+        if keys is not None:
+            observation = {k: observation[k] for k in keys if k in observation}
+        summary.add(observation)
+        if interval(state):
+            log.append((summary.mean(), summary.values(), state[1], state[0]))
+            summary = Summary()
+    return log
+
+
+def print_report_text(entries, log):
+    """``PrintReport(entries)``'s output over a run whose ``LogReport`` gave
+    ``log`` (dicts): the header once, at its first call, then ``ESC [J`` and
+    one row per new log entry; columns ``max(10, len(entry))`` wide and two
+    spaces apart, values with ``{:<Wg}``, a missing key as ``W + 2`` blanks
+    (SEMANTICS M2)."""
+    widths = [max(10, len(e)) for e in entries]
+    text = '  '.join('{:%d}' % w for w in widths).format(*entries) + '\n'
+    for entry in log:
+        text += '\033[J'
+        for name, w in zip(entries, widths):
+            text += ('{:<%dg}  ' % w).format(entry[name]) if name in entry else ' ' * (w + 2)
+        text += '\n'
+    return text
+
+
+# --- MicroAverage (SEMANTICS M4) -------------------------------------------------------
+
+def micro_average(stream, states, numerator, denominator, trigger):
+    """``(iteration, result)`` for each report of ``MicroAverage``: it adds
+    up the two keys at the updates that have both, and only there consults
+    its trigger; when that fires it reports ``float(num) / den``."""
+    interval, num, den, reported = Interval(*trigger), 0, 0, []
+    for observation, state in zip(stream, states):
+        if numerator not in observation or denominator not in observation:
+            continue
+        num += observation[numerator]
+        den += observation[denominator]
+        if interval(state):
+            reported.append((state[0], float(num) / den))
+            num, den = 0, 0
+    return reported
+
+
+# --- best-value triggers (SEMANTICS C8) ---------------------------------------------
+
+def best_value_firings(values, states, compare, trigger):
+    """``(iterations where BestValueTrigger fired, best value after the
+    run)`` for ``values[i]`` (``None``: not reported) observed at update
+    ``i + 1``; ``compare(best, new)`` is true when ``new`` is better."""
+    interval, summary, best, fired = Interval(*trigger), Summary(), None, []
+    for value, state in zip(values, states):
+        if value is not None:
+            summary.add({'v': value})
+        if interval(state):
+            mean = summary.mean()['v']      # Chainer: KeyError on an empty window
+            summary = Summary()
+            if best is None or compare(best, mean):
+                best = mean
+                fired.append(state[0])
+    return fired, best
+
+
+def mode_compare(mode, monitor):
+    """EarlyStoppingTrigger's comparison: ``'max'``/``'min'``, otherwise
+    greater is better iff ``'accuracy'`` is in the monitor's name."""
+    greater = mode == 'max' or (mode not in ('max', 'min') and 'accuracy' in monitor)
+    return (lambda new, best: new > best) if greater else (lambda new, best: new < best)
+
+
+def early_stopping_stop(values, states, check, max_trigger, patience, greater_is_better,
+                        as_documented=False):
+    """The number of updates after which ``EarlyStoppingTrigger`` (a stop
+    trigger, consulted before the first update and after each one, with
+    fresh interval triggers) stops the run, or ``None`` if it has not by the
+    end of ``states``.  ``states`` starts with the state the trainer starts
+    from; ``values[i]`` is observed with ``states[i + 1]``.
+
+    Chainer's code skips a check whose own observation lacks the monitor
+    (the values carry over); its documentation compares "the mean of the
+    accumulated values" of the interval (``as_documented``).
+    """
+    better = (lambda new, best: new > best) if greater_is_better else (
+        lambda new, best: new < best)
+    checks, maximum = Interval(*check), Interval(*max_trigger)
+    summary, best, count = Summary(), (-INF if greater_is_better else INF), 0
+    for i, state in enumerate(states):
+        value = values[i - 1] if i > 0 else None
+        if value is not None:
+            summary.add({'v': value})
+        if maximum(state):
+            return state[0]
+        if not checks(state):
+            continue
+        if (value is None and not as_documented) or 'v' not in summary.mean():
+            continue
+        mean = summary.mean()['v']
+        summary = Summary()
+        if better(mean, best):
+            best, count = mean, 0
+        else:
+            count += 1
+        if count >= patience:
+            return state[0]
+    return None
+
+
+# --- snapshots (SEMANTICS I8, M7) ---------------------------------------------------
+
+def retained_snapshots(taken, n_retains):
+    """The file names left after snapshots named ``taken`` (in order) were
+    written with ``n_retains`` (``<= 0``: all kept): the newest ``n_retains``."""
+    if n_retains <= 0:
+        return sorted(set(taken))
+    kept = []
+    for name in taken:
+        kept = [k for k in kept if k != name] + [name]
+        kept = kept[-n_retains:]
+    return sorted(kept)

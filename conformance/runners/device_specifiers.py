@@ -1,0 +1,60 @@
+"""Runner for the device specifiers of ``StandardUpdater`` (family 'api'):
+one update with ``device=spec`` and an old- or new-style converter."""
+import numpy
+
+
+def one_update(ns, spec, style):
+    """One update of a Linear on a batch of two, with ``device=spec`` and a
+    converter of ``style``; returns what the converter received and the
+    updater."""
+    seen = []
+
+    def old_style(batch, device):
+        seen.append(device)
+        return ns.dataset.concat_examples(batch, device)
+
+    @ns.dataset.converter()
+    def new_style(batch, device):
+        seen.append(device)
+        return ns.dataset.concat_examples(batch, device)
+
+    link = ns.links.Linear(2, 1, initialW=numpy.ones((1, 2)))
+
+    class Model(ns.Chain):
+        def __init__(self):
+            super().__init__()
+            with self.init_scope():
+                self.layer = link
+
+        def forward(self, x):
+            return ns.functions.sum(self.layer(x))
+
+    optimizer = ns.optimizers.SGD().setup(Model())
+    dataset = [numpy.full(2, i, numpy.float32) for i in range(4)]
+    iterator = ns.iterators.SerialIterator(dataset, 2, shuffle=False)
+    updater = ns.training.updaters.StandardUpdater(
+        iterator, optimizer, converter=old_style if style == 'old' else new_style, device=spec)
+    updater.update()
+    return seen, updater
+
+
+def describe(device):
+    """A device as plain data: ``None``, an int as is, else its type name and
+    its array module's name."""
+    if device is None or isinstance(device, int):
+        return device
+    return [type(device).__name__, getattr(getattr(device, 'xp', None), '__name__', None)]
+
+
+def converter_devices(ns, specs):
+    """For each ``(spec, style)``: what the converter got, and the updater's
+    ``device`` and ``input_device``, described (or the error's type name)."""
+    out = []
+    for spec, style in specs:
+        try:
+            seen, updater = one_update(ns, spec, style)
+            out.append([[describe(d) for d in seen], describe(updater.device),
+                        describe(updater.input_device)])
+        except Exception as error:  # recorded: the exception's type
+            out.append(type(error).__name__)
+    return out

@@ -1,0 +1,316 @@
+"""Runners of the observation families: a trainer whose updates report a
+chosen stream, with ``LogReport``, ``PrintReport``, value observers,
+best-value and early-stopping triggers, ``Evaluator`` and snapshots, built
+through ``ns``.  Each returns a plain trace (lists, dicts, numbers, text)."""
+import io
+import json
+import os
+import tempfile
+import warnings
+
+import numpy
+
+from conformance import harness
+
+WRITER, EDITOR, READER = 300, 200, 100
+
+
+def fresh_dir(out):
+    """A new empty directory under ``out`` (files must not leak between examples)."""
+    return tempfile.mkdtemp(dir=out)
+
+
+def reporting_trainer(ns, out, n, batch_size, reports_for, stop):
+    """A trainer whose update ``i + 1`` reports ``reports_for(i)``, a list
+    of ``(key, value, with_observer)``, the observer being the model that the
+    trainer registers as ``main``."""
+    model = ns.Chain()
+    holder = {}
+
+    def loss(*args):
+        for key, value, observed in reports_for(holder['trainer'].updater.iteration):
+            if observed:
+                ns.report({key: value}, model)
+            else:
+                ns.report({key: value})
+        return ns.Variable(numpy.zeros((), dtype=numpy.float32))
+
+    trainer = harness.make_trainer(ns, out, n=n, batch_size=batch_size, stop=stop,
+                                   model=model, loss_func=loss)
+    holder['trainer'] = trainer
+    return trainer
+
+
+def stream_trainer(ns, out, scenario, stop=None):
+    reports = scenario.reports
+    return reporting_trainer(
+        ns, out, scenario.n, scenario.batch_size,
+        lambda i: reports[i] if i < len(reports) else (),
+        stop or (scenario.iterations, 'iteration'))
+
+
+def value_trainer(ns, out, scenario, stop):
+    values, key = scenario.values, scenario.monitor
+    return reporting_trainer(
+        ns, out, scenario.n, scenario.batch_size,
+        lambda i: [(key, values[i], True)] if i < len(values) and values[i] is not None
+        else [], stop)
+
+
+def read_json(path):
+    if not os.path.exists(path):
+        return None
+    with open(path, encoding='utf-8') as f:
+        return json.load(f)
+
+
+# --- LogReport -----------------------------------------------------------------------
+
+def run_log_report(ns, out, scenario, log_name_none=False):
+    """``(log, {file: content after each update}, files left)``: the file
+    named by the scenario's template (formatted with the last entry, if any)
+    is read after each update by a later reader."""
+    out = fresh_dir(out)
+    trainer = stream_trainer(ns, out, scenario)
+    kwargs = {'log_name': None} if log_name_none else {'filename': scenario.filename}
+    log_report = ns.training.extensions.LogReport(
+        keys=None if scenario.keys is None else list(scenario.keys),
+        trigger=scenario.trigger, **kwargs)
+    trainer.extend(log_report)
+    seen = []
+
+    def read_file(trainer):
+        log = log_report.log
+        name = scenario.filename.format(**log[-1]) if log else scenario.filename
+        seen.append((name, read_json(os.path.join(out, name))))
+
+    trainer.extend(read_file, priority=READER - 50)
+    trainer.run()
+    return [dict(entry) for entry in log_report.log], seen, sorted(os.listdir(out))
+
+
+def run_print_report(ns, out, scenario, entries):
+    """``(PrintReport's text, the LogReport's log)``."""
+    trainer = stream_trainer(ns, fresh_dir(out), scenario)
+    log_report = ns.training.extensions.LogReport(trigger=scenario.trigger, log_name=None)
+    trainer.extend(log_report)
+    text = io.StringIO()
+    trainer.extend(ns.training.extensions.PrintReport(list(entries), out=text))
+    trainer.run()
+    return text.getvalue(), [dict(entry) for entry in log_report.log]
+
+
+# --- writers seen by readers in the same iteration ------------------------------------
+
+def run_writers_and_readers(ns, out, scenario, lr_every):
+    """Writers (a PRIORITY_WRITER extension reporting ``main/written``
+    through the model as observer, ``observe_lr``, ``observe_value``) and a
+    ``MicroAverage`` editor; readers: an extension recording what it sees,
+    ``LogReport`` and a ``MinValueTrigger`` on ``lr``.  Returns ``(seen
+    per update, log, MinValueTrigger firings)``."""
+    trainer = stream_trainer(ns, fresh_dir(out), scenario)
+    model = trainer.updater.get_optimizer('main').target
+    extensions = ns.training.extensions
+
+    @ns.training.make_extension(trigger=(1, 'iteration'), priority=WRITER)
+    def writer(trainer):
+        ns.report({'written': trainer.updater.iteration * 2}, model)
+        ns.report({'num': trainer.updater.iteration, 'den': 2})
+
+    optimizer = trainer.updater.get_optimizer('main')
+
+    def set_lr(trainer):
+        optimizer.lr = 1.0 / (1 + trainer.updater.iteration % 3)
+
+    trainer.extend(set_lr, priority=WRITER + 10)
+    trainer.extend(writer)
+    trainer.extend(extensions.observe_lr(), trigger=(lr_every, 'iteration'))
+    trainer.extend(extensions.observe_value('twice', lambda tr: tr.updater.iteration * 2.0),
+                   trigger=(1, 'iteration'))
+    trainer.extend(extensions.MicroAverage('num', 'den', 'ratio', trigger=(2, 'iteration')))
+    log_report = extensions.LogReport(trigger=(1, 'iteration'), log_name=None)
+    trainer.extend(log_report)
+    seen, fired = [], []
+    trainer.extend(lambda trainer: seen.append(
+        {k: float(v) for k, v in trainer.observation.items()}), priority=READER + 1)
+    trainer.extend(lambda trainer: fired.append(trainer.updater.iteration),
+                   trigger=ns.training.triggers.MinValueTrigger('lr', (lr_every, 'iteration')))
+    with warnings.catch_warnings():
+        warnings.simplefilter('ignore')
+        trainer.run()
+    log = [{k: v for k, v in entry.items() if k != 'elapsed_time'} for entry in log_report.log]
+    return seen, log, fired
+
+
+# --- best-value and early-stopping triggers ------------------------------------------
+
+def best_value_trigger(ns, scenario, compare):
+    triggers = ns.training.triggers
+    if scenario.kind == 'min':
+        return triggers.MinValueTrigger('main/' + scenario.monitor, trigger=scenario.check)
+    if scenario.kind == 'max':
+        return triggers.MaxValueTrigger('main/' + scenario.monitor, trigger=scenario.check)
+    return triggers.BestValueTrigger('main/' + scenario.monitor, compare,
+                                     trigger=scenario.check)
+
+
+def saved_best_value(ns, out, trigger):
+    """``best_value`` as the trigger saves it (``save_npz``; read with NumPy)."""
+    path = os.path.join(fresh_dir(out), 'trigger.npz')
+    ns.serializers.save_npz(path, trigger)
+    with numpy.load(path, allow_pickle=True) as saved:
+        value = saved['best_value']
+    return None if value.dtype == object else float(value)
+
+
+def run_best_value(ns, out, scenario, compare, interrupt_at=None):
+    """``(iterations where the trigger fired, saved best value, log)``, the
+    run interrupted at ``interrupt_at`` and resumed into a fresh trainer
+    from a ``save_npz`` snapshot when given."""
+    out = fresh_dir(out)
+    fired = []
+
+    def build(stop):
+        trainer = value_trainer(ns, out, scenario, stop)
+        trigger = best_value_trigger(ns, scenario, compare)
+        trainer.extend(lambda trainer: fired.append(trainer.updater.iteration),
+                       name='record', trigger=trigger)
+        log_report = ns.training.extensions.LogReport(trigger=scenario.check, log_name=None)
+        trainer.extend(log_report)
+        return trainer, trigger, log_report
+
+    if interrupt_at is not None:
+        trainer, _, _ = build((interrupt_at, 'iteration'))
+        trainer.run()
+        ns.serializers.save_npz(os.path.join(out, 'snapshot'), trainer)
+    trainer, trigger, log_report = build((scenario.iterations, 'iteration'))
+    if interrupt_at is not None:
+        ns.serializers.load_npz(os.path.join(out, 'snapshot'), trainer)
+    trainer.run()
+    log = [{k: v for k, v in entry.items() if k != 'elapsed_time'} for entry in log_report.log]
+    return fired, saved_best_value(ns, out, trigger), log
+
+
+def early_stopping(ns, scenario):
+    return ns.training.triggers.EarlyStoppingTrigger(
+        check_trigger=scenario.check, monitor='main/' + scenario.monitor,
+        patience=scenario.patience, mode=scenario.mode, max_trigger=scenario.max_trigger)
+
+
+def run_early_stopping(ns, out, scenario, interrupt_at=None):
+    """The number of updates made under the EarlyStoppingTrigger stop
+    trigger; interrupted at ``interrupt_at`` (a stop trigger of its own),
+    saved with ``save_npz`` and resumed into a fresh trainer with a fresh
+    EarlyStoppingTrigger when given."""
+    out = fresh_dir(out)
+    with warnings.catch_warnings():
+        warnings.simplefilter('ignore')
+        if interrupt_at is not None:
+            first = value_trainer(ns, out, scenario, (interrupt_at, 'iteration'))
+            first.run()
+            ns.serializers.save_npz(os.path.join(out, 'snapshot'), first)
+        trainer = value_trainer(ns, out, scenario, early_stopping(ns, scenario))
+        if interrupt_at is not None:
+            ns.serializers.load_npz(os.path.join(out, 'snapshot'), trainer)
+        trainer.run()
+    return trainer.updater.iteration
+
+
+# --- Evaluator --------------------------------------------------------------------------
+
+class Probe:
+    """What ``eval_func`` saw: examples per call, ``config.train`` and
+    ``config.enable_backprop`` while it ran."""
+
+    def __init__(self):
+        self.calls, self.modes = [], set()
+
+
+def run_evaluator(ns, out, scenario):
+    """``(examples seen per evaluation, modes, observations seen by a reader,
+    the evaluator's return value after the run, parameters and training
+    iterator state before/after)``."""
+    config = ns.config
+    trainer = harness.make_trainer(ns, fresh_dir(out), n=3, batch_size=2,
+                                   stop=(scenario.iterations, 'iteration'))
+    target = ns.Chain()
+    with target.init_scope():
+        target.child = ns.Link()
+        with target.child.init_scope():
+            target.child.w = ns.Parameter(numpy.array([1.5, -2.0], dtype=numpy.float32))
+    validation = ns.iterators.SerialIterator(
+        harness.dataset(scenario.n_validation), scenario.batch_size, repeat=False,
+        shuffle=False)
+    probe, evaluation = Probe(), []
+
+    def eval_func(x):
+        examples = numpy.asarray(x).reshape(-1).tolist()
+        evaluation.extend(examples)
+        probe.modes.add((bool(config.train), bool(config.enable_backprop)))
+        ns.report({'loss': sum(examples) + scenario.offset}, target)
+        ns.report({'size': len(examples)}, target.child)
+
+    evaluator = ns.training.extensions.Evaluator(validation, target, eval_func=eval_func)
+
+    def start_call(trainer):
+        evaluation.clear()
+
+    def end_call(trainer):
+        probe.calls.append(sorted(evaluation))
+
+    trigger = (scenario.calls_every, 'iteration')
+    trainer.extend(start_call, trigger=trigger, priority=WRITER + 1)
+    trainer.extend(evaluator, name=scenario.name, trigger=trigger)
+    trainer.extend(end_call, trigger=trigger, priority=WRITER - 1)
+    seen = []
+    trainer.extend(lambda trainer: seen.append(
+        (trainer.updater.iteration,
+         {k: float(v) for k, v in trainer.observation.items() if k != 'main/loss'})),
+        trigger=trigger)
+    trainer.run()
+    it = trainer.updater.get_iterator('main')
+
+    def state():
+        return (target.child.w.array.tolist(), it.current_position, it.epoch,
+                it.is_new_epoch, trainer.updater.iteration)
+
+    before = state()
+    evaluation.clear()
+    result = {k: float(v) for k, v in evaluator().items()}
+    return probe, seen, result, sorted(evaluation), (before, state())
+
+
+# --- snapshots ------------------------------------------------------------------------
+
+def snapshot_run(ns, out, scenario, stop, writer, autoload=False):
+    """Run to ``stop`` with a snapshot every ``every`` iterations (skipped
+    at ``skip``); return the iteration of the first update and the names of
+    the snapshots taken."""
+    trainer = harness.make_trainer(ns, out, n=4, stop=(stop, 'iteration'))
+    taken, first = [], []
+    kwargs = {} if writer is None else {
+        'writer': getattr(ns.training.extensions.snapshot_writers, writer)()}
+    if autoload:   # Chainer 6's argument: passed only where it is used
+        kwargs['autoload'] = True
+    trainer.extend(harness.call_with(
+        'training.extensions.snapshot', ns.training.extensions.snapshot,
+        n_retains=scenario.n_retains, **kwargs,
+        condition=lambda: trainer.updater.iteration not in scenario.skip),
+        trigger=(scenario.every, 'iteration'))
+
+    def record(trainer):
+        first.append(trainer.updater.iteration)
+        if (trainer.updater.iteration % scenario.every == 0
+                and trainer.updater.iteration not in scenario.skip):
+            taken.append(f'snapshot_iter_{trainer.updater.iteration}')
+
+    trainer.extend(record)
+    trainer.run()
+    return (first or [None])[0], taken
+
+
+def run_snapshots_left(ns, out, scenario, writer=None):
+    """The snapshots taken and the files left in ``out`` after a run."""
+    out = fresh_dir(out)
+    _, taken = snapshot_run(ns, out, scenario, scenario.iterations, writer)
+    return taken, sorted(os.listdir(out))

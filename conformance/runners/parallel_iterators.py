@@ -1,0 +1,173 @@
+"""Runner for the parallel iterators of the 'iterator' family:
+``MultithreadIterator`` and ``MultiprocessIterator`` built through ``ns``
+over the scenarios of ``strategies/iterator.py``, traced as
+``runners.iterator`` traces ``SerialIterator``.
+
+Every iterator built here is finalized before the runner returns, and
+``workers()`` tells the threads and child processes alive, so that a
+property can check that none is left behind.  ``hang_guard`` turns a
+``next()`` that never returns into a ``TimeoutError``.
+"""
+import contextlib
+import functools
+import multiprocessing
+import signal
+import threading
+import time
+
+import numpy
+
+from conformance.runners.iterator import IteratorTrace, advance, item, plain, state
+from conformance.strategies.iterator import SeededShuffle
+
+
+def order_kwargs(ns, order):
+    if order is None:
+        return {'shuffle': False}
+    if isinstance(order, SeededShuffle):
+        return {'order_sampler': ns.iterators.ShuffleOrderSampler(
+            numpy.random.RandomState(order.seed))}
+    return {'order_sampler': order.sampler()}
+
+
+def build(ns, kind, scenario, options, dataset=None):
+    """``kind`` (a class name in ``ns.iterators``) over the runner's items."""
+    if dataset is None:
+        dataset = [item(i) for i in range(scenario.n)]
+    extra = {} if kind == 'SerialIterator' else options.kwargs(kind)
+    return getattr(ns.iterators, kind)(dataset, scenario.batch_size, repeat=scenario.repeat,
+                                       **order_kwargs(ns, scenario.order), **extra)
+
+
+def finalize(iterator):
+    if iterator is not None and hasattr(iterator, 'finalize'):
+        iterator.finalize()
+
+
+@contextlib.contextmanager
+def hang_guard(seconds):
+    """Raise ``TimeoutError`` in the block after ``seconds`` (main thread
+    only: SIGALRM; elsewhere the block runs unguarded)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def hung(signum, frame):
+        raise TimeoutError(f'no answer within {seconds} s: the iterator hangs')
+    previous = signal.signal(signal.SIGALRM, hung)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def guarded(runner, seconds=30):
+    """``runner`` under ``hang_guard``: a pool that never answers (a worker
+    lost or deadlocked) fails the example instead of hanging the suite."""
+    @functools.wraps(runner)
+    def run_guarded(*args, **kwargs):
+        with hang_guard(seconds):
+            return runner(*args, **kwargs)
+    return run_guarded
+
+
+@guarded
+def run(ns, kind, scenario, options):
+    """The initial state, then ``scenario.steps`` calls of ``next()``."""
+    iterator = build(ns, kind, scenario, options)
+    try:
+        return IteratorTrace([state(iterator)] + advance(iterator, None, scenario.steps), [])
+    finally:
+        finalize(iterator)
+
+
+@guarded
+def run_save_load(ns, kind, reader, scenario, options, before):
+    """``before`` calls, save (``DictionarySerializer``); load into a fresh
+    ``reader``; then the rest of the scenario's calls on it.  Returns the
+    saved keys and values (plain) and the loaded iterator's trace (its state
+    after loading, then the calls)."""
+    iterator = build(ns, kind, scenario, options)
+    fresh = None
+    try:
+        advance(iterator, None, before)
+        serializer = ns.serializers.DictionarySerializer()
+        serializer.save(iterator)
+        saved = {key: plain(value) for key, value in serializer.target.items()
+                 if numpy.asarray(value).dtype != object}
+        keys = sorted(serializer.target)
+        finalize(iterator)
+        fresh = build(ns, reader, scenario, options)
+        ns.serializers.NpzDeserializer(serializer.target).load(fresh)
+        steps = [state(fresh)] + advance(fresh, None, scenario.steps - before, first=before + 1)
+        return keys, saved, IteratorTrace(steps, [])
+    finally:
+        finalize(iterator)
+        finalize(fresh)
+
+
+class DatasetError(Exception):
+    """What the failing dataset raises."""
+
+
+class Failing:
+    def __init__(self, n, bad):
+        self.n, self.bad = n, bad
+
+    def __len__(self):
+        return self.n
+
+    def __getitem__(self, index):
+        if index == self.bad:
+            raise DatasetError(int(index))
+        return item(index)
+
+
+def workers():
+    """The threads and child processes alive now."""
+    return set(threading.enumerate()) | set(multiprocessing.active_children())
+
+
+def left_behind(before, wait=2.0):
+    """Workers started since ``before`` still alive after up to ``wait``
+    seconds (one winding down may take a moment to end)."""
+    deadline = time.monotonic() + wait
+    while True:
+        left = workers() - before
+        if not left or time.monotonic() > deadline:
+            return left
+        time.sleep(0.01)
+
+
+def run_failing(ns, kind, scenario, options, bad, timeout=2.0):
+    """Iterate a dataset that raises at index ``bad`` until the batch that
+    holds it: ``(outcomes, left)``, the outcome of each ``next()`` (the
+    batch, or ``'Type: args'`` of what it raised) and the workers started
+    by the run still alive after ``finalize()``."""
+    before = workers()
+    outcomes, iterator = [], None
+    try:
+        with hang_guard(timeout):
+            iterator = build(ns, kind, scenario, options, Failing(scenario.n, bad))
+            for _ in range(scenario.steps):
+                try:
+                    outcomes.append(list(iterator.next()))
+                except Exception as error:  # compared with the expected error
+                    outcomes.append(f'{type(error).__name__}: {error.args!r}')
+                    break
+    except TimeoutError as error:
+        outcomes.append(f'TimeoutError: {error}')
+    finally:
+        try:
+            with hang_guard(timeout):
+                finalize(iterator)
+        except TimeoutError:
+            outcomes.append('TimeoutError: finalize() hangs')
+    left = left_behind(before)
+    for worker in left:     # never leave what this run started to later tests
+        if isinstance(worker, multiprocessing.Process):
+            worker.terminate()
+            worker.join(1)
+    return outcomes, {type(w).__name__ for w in left}

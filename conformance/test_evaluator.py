@@ -1,0 +1,79 @@
+"""What ``Evaluator`` sees, reports and returns (family 'evaluator').
+
+An ``Evaluator`` over a non-repeating validation iterator and a target with
+one child link runs every ``calls_every`` iterations; its ``eval_func``
+records the examples it gets and the configuration it runs under, and
+reports ``loss`` (through the target) and ``size`` (through the child)
+(SEMANTICS J4, M7).
+"""
+from hypothesis import given
+
+from conformance.diff import model_mismatch
+from conformance.models.observation import Summary
+from conformance.runners import observation as runner
+from conformance.spec import rule
+from conformance.strategies import observation as scenarios
+
+SOURCE = 'chainer/training/extensions/evaluator.py:Evaluator.evaluate@v7.8.1 (SEMANTICS M7)'
+
+
+def expected_report(scenario):
+    """The means ``Evaluator`` returns: over the batches of one pass, the
+    unweighted mean of each batch's reports, under ``<name>/main/...``."""
+    prefix = (scenario.name or 'validation') + '/main/'
+    summary = Summary()
+    examples = list(range(scenario.n_validation))
+    for start in range(0, len(examples), scenario.batch_size):
+        batch = examples[start:start + scenario.batch_size]
+        summary.add({prefix + 'loss': float(sum(batch)) + scenario.offset,
+                     prefix + 'child/size': len(batch)})
+    return summary.mean()
+
+
+@rule('evaluator', source=SOURCE)
+@given(scenario=scenarios.evaluator_scenarios())
+def test_each_evaluation_sees_every_validation_example_exactly_once(out_dir, ns, scenario):
+    """Each call resets the validation iterator and passes every example to
+    ``eval_func`` once; a call after training does too."""
+    probe, _, _, after_run, _ = runner.run_evaluator(ns, out_dir, scenario)
+    every = list(range(scenario.n_validation))
+    calls = scenario.iterations // scenario.calls_every
+    assert probe.calls == [every] * calls, model_mismatch(
+        scenario, [every] * calls, probe.calls, 'validation examples seen per evaluation')
+    assert after_run == every, (f'a call after training saw {after_run}, expected {every}'
+                                f'\n  {scenario}')
+
+
+@rule('evaluator', source=SOURCE.replace('evaluate', '__call__'))
+@given(scenario=scenarios.evaluator_scenarios())
+def test_evaluator_reports_and_returns_the_means_under_its_name_and_the_target_path(
+        out_dir, ns, scenario):
+    """The means over the batches are reported into the trainer's
+    observation, and returned, under ``<name>/main/<key>`` (``name`` the
+    registered name, ``'validation'`` by default; the child link's reports
+    under ``<name>/main/<child>/<key>``), in the order first reported."""
+    _, seen, result, _, _ = runner.run_evaluator(ns, out_dir, scenario)
+    expected = list(expected_report(scenario).items())
+    firing = [i for i in range(1, scenario.iterations + 1) if i % scenario.calls_every == 0]
+    want = [(i, expected) for i in firing]
+    got = [(i, list(observation.items())) for i, observation in seen]
+    assert got == want, model_mismatch(scenario, want, got,
+                                       '(iteration, validation means seen by a reader)')
+    assert list(result.items()) == expected, model_mismatch(
+        scenario, expected, list(result.items()), "the evaluator's return value")
+
+
+@rule('evaluator', source=SOURCE.replace('evaluate', '__call__'))
+@given(scenario=scenarios.evaluator_scenarios())
+def test_evaluator_runs_in_test_mode_without_backprop_and_touches_nothing(
+        out_dir, ns, scenario):
+    """``eval_func`` runs with ``config.train == False`` and
+    ``config.enable_backprop == False`` (read through the implementation's
+    ``config``); an evaluation changes neither the target's parameters nor
+    the training iterator nor the updater."""
+    probe, _, _, _, (before, after) = runner.run_evaluator(ns, out_dir, scenario)
+    assert probe.modes == {(False, False)}, (
+        f'(config.train, config.enable_backprop) during evaluation: {probe.modes}, '
+        f'expected only (False, False)\n  {scenario}')
+    assert before == after, (f'an evaluation changed (parameter, iterator position, epoch, '
+                             f'is_new_epoch, iteration) from {before} to {after}')

@@ -1,0 +1,255 @@
+"""What ``LogReport``, ``PrintReport``, the value observers, ``MicroAverage``,
+``FailOnNonNumber`` and ``ParameterStatistics`` make of a report stream
+(family 'observation').
+
+Each update of a scenario reports chosen keys and values (Python ints and
+floats, NumPy float32), some keys through the model the trainer registered
+as ``main`` (so observed as ``main/<key>``); the model of Chainer's rules is
+``conformance/models/observation.py`` (SEMANTICS J5, J6, M1-M6).
+"""
+import os
+
+import numpy
+from hypothesis import given, strategies as st
+
+from conformance import harness
+from conformance.diff import model_mismatch
+from conformance.diff.observation import explain_log, log_differences
+from conformance.models import observation as model
+from conformance.runners import observation as runner
+from conformance.spec import diverges, rule
+from conformance.strategies import observation as scenarios
+
+LOG_SOURCE = 'chainer/training/extensions/log_report.py:LogReport.__call__@v7.8.1 (SEMANTICS J6)'
+
+
+def expected_log(scenario):
+    return model.log_entries(scenario.stream(), scenario.states(), scenario.keys,
+                             scenario.trigger)
+
+
+@rule('observation', source=LOG_SOURCE)
+@given(scenario=scenarios.stream_scenarios())
+def test_log_report_log_holds_the_interval_means_with_epoch_iteration_and_time(
+        out_dir, ns, scenario):
+    """At each firing of its trigger ``LogReport`` appends the means of the
+    keys observed since its last entry (all keys, or those of ``keys``), in
+    the order they were first seen, then ``epoch``, ``iteration`` and
+    ``elapsed_time``; every mean is a Python float."""
+    expected = expected_log(scenario)
+    log, _, _ = runner.run_log_report(ns, out_dir, scenario)
+    assert not log_differences(expected, log), explain_log(scenario, expected, log)
+
+
+@rule('observation', source=LOG_SOURCE + ' (SEMANTICS M1)')
+@given(scenario=scenarios.stream_scenarios())
+def test_log_report_rewrites_its_json_file_with_the_whole_log_at_each_entry(
+        out_dir, ns, scenario):
+    """After each entry the file ``out/<filename formatted with the
+    entry>`` holds the whole log so far as JSON; before the first entry
+    there is none, and no other file is left in ``out``."""
+    log, seen, files = runner.run_log_report(ns, out_dir, scenario)
+    count = [sum(1 for e in expected_log(scenario) if e[3] <= state[0])
+             for state in scenario.states()]
+    expected = [(scenario.filename.format(**log[k - 1]) if k else scenario.filename,
+                 log[:k] if k else None) for k in count]
+    assert seen == expected, model_mismatch(
+        scenario, expected, seen, '(log file, its JSON content) after each update')
+    names = sorted({scenario.filename.format(**entry) for entry in log})
+    assert files == names, f'files left in out: {files}, expected {names}\n  {scenario}'
+
+
+@rule('observation', source=LOG_SOURCE + ' (SEMANTICS M1)')
+@given(scenario=scenarios.stream_scenarios(max_iterations=4))
+def test_log_report_with_log_name_none_keeps_its_log_and_writes_no_file(
+        out_dir, ns, scenario):
+    """``log_name=None``: "it does not output the log to any file"; the
+    log itself is kept as usual."""
+    expected = expected_log(scenario)
+    log, _, files = runner.run_log_report(ns, out_dir, scenario, log_name_none=True)
+    assert files == [], f'files written with log_name=None: {files}'
+    assert len(log) == len(expected), explain_log(scenario, expected, log)
+
+
+@rule('observation', source='chainer/training/extensions/log_report.py:LogReport.__init__'
+      '@v7.8.1 (SEMANTICS M1)')
+@diverges('chainer', reason='LogReport(filename=None) writes out/log: the code falls back to '
+          "log_name's default 'log', where the docs say a None name writes no file",
+          source='chainer/training/extensions/log_report.py:LogReport.__init__@v7.8.1')
+@given(scenario=scenarios.stream_scenarios(max_iterations=3))
+def test_log_report_with_filename_none_writes_no_file(out_dir, ns, scenario):
+    """Documented: "filename (str): Name of the log file under the output
+    directory. ... If the log name is None, it does not output the log to
+    any file"."""
+    out = runner.fresh_dir(out_dir)
+    trainer = runner.stream_trainer(ns, out, scenario)
+    trainer.extend(ns.training.extensions.LogReport(trigger=(1, 'iteration'), filename=None))
+    trainer.run()
+    assert os.listdir(out) == [], f'files written with filename=None: {os.listdir(out)}'
+
+
+@rule('observation', source='chainer/training/extensions/print_report.py:PrintReport@v7.8.1 '
+      '(SEMANTICS M2)', level='quirk')
+@given(scenario=scenarios.stream_scenarios(max_iterations=5),
+       entries=st.lists(st.sampled_from(['epoch', 'iteration', 'main/loss', 'main/accuracy',
+                                         'x', 'absent', 'main/a/b', 'a_rather_long_name']),
+                        unique=True, min_size=1, max_size=4))
+def test_print_report_prints_the_header_once_then_one_row_per_log_entry(
+        out_dir, ns, scenario, entries):
+    """The header (each entry padded to ``max(10, len)``, two spaces apart)
+    at the first call, then for each new log entry ``ESC [J`` and a row:
+    values with ``{:<Wg}`` and two spaces, a missing key as blanks."""
+    text, log = runner.run_print_report(ns, out_dir, scenario, entries)
+    expected = model.print_report_text(entries, log)
+    assert text == expected, model_mismatch(
+        scenario, expected.splitlines(True), text.splitlines(True), 'PrintReport lines',
+        f'entries {entries}, log {log}')
+
+
+@rule('observation', source='chainer/training/trainer.py:Trainer.run@v7.8.1; '
+      'chainer/training/extensions/value_observation.py:observe_lr@v7.8.1; '
+      'chainer/training/extensions/micro_average.py:MicroAverage.__call__@v7.8.1 '
+      '(SEMANTICS J4, M3, M4)')
+@given(scenario=scenarios.stream_scenarios(max_iterations=6),
+       lr_every=st.integers(1, 2))
+def test_writers_reports_reach_log_report_and_value_triggers_in_the_same_iteration(
+        out_dir, ns, scenario, lr_every):
+    """A PRIORITY_WRITER extension reporting through the model (``main/written``)
+    and without observer (``num``, ``den``), ``observe_lr`` (``lr``),
+    ``observe_value('twice', ...)`` and a ``MicroAverage`` (``ratio``,
+    PRIORITY_EDITOR) all write into the observation that readers of the same
+    iteration see: a reader extension, ``LogReport`` and a ``MinValueTrigger``
+    on ``lr``, under exactly these names and in this order."""
+    seen, log, fired = runner.run_writers_and_readers(ns, out_dir, scenario, lr_every)
+    states = scenario.states()
+    ratios = dict(model.micro_average(
+        [{'num': s[0], 'den': 2} for s in states], states, 'num', 'den', (2, 'iteration')))
+    lrs = [1.0 / (1 + s[0] % 3) if s[0] % lr_every == 0 else None for s in states]
+    expected = []
+    for observation, state, lr in zip(scenario.stream(), states, lrs):
+        i = state[0]
+        row = {k: float(v) for k, v in observation.items()}
+        row.update({'main/written': 2.0 * i, 'num': float(i), 'den': 2.0})
+        row.update({} if lr is None else {'lr': lr})
+        row['twice'] = 2.0 * i
+        row.update({'ratio': ratios[i]} if i in ratios else {})
+        expected.append(row)
+    as_lists = [list(row.items()) for row in expected]
+    assert [list(row.items()) for row in seen] == as_lists, model_mismatch(
+        scenario, as_lists, [list(row.items()) for row in seen], 'observation seen by a reader')
+    logged = [{**row, 'epoch': s[1], 'iteration': s[0]} for row, s in zip(expected, states)]
+    assert [list(e.items()) for e in log] == [list(e.items()) for e in logged], \
+        model_mismatch(scenario, logged, log, 'LogReport.log (every iteration)')
+    best, _ = model.best_value_firings(lrs, states, scenarios.COMPARES['min'],
+                                       (lr_every, 'iteration'))
+    assert fired == best, model_mismatch(scenario, best, fired, "MinValueTrigger('lr') firings")
+
+
+@rule('observation', source='chainer/training/extensions/micro_average.py:'
+      'MicroAverage.__call__@v7.8.1 (SEMANTICS M4)', level='quirk')
+@given(counts=st.lists(st.none() | st.tuples(st.integers(0, 5), st.integers(1, 5)),
+                       min_size=1, max_size=8),
+       period=st.integers(1, 3))
+def test_micro_average_reports_summed_ratios_and_consults_its_trigger_only_with_both_keys(
+        out_dir, ns, counts, period):
+    """``MicroAverage(num, den, result, trigger)`` adds both keys where both
+    are observed and only there calls its trigger; when that fires it
+    reports ``float(sum num) / sum den`` and starts over."""
+    reports = tuple(() if c is None else (('correct', c[0], True), ('total', c[1], True))
+                    for c in counts)
+    scenario = scenarios.StreamScenario(n=3, batch_size=1, reports=reports)
+    trainer = runner.stream_trainer(ns, runner.fresh_dir(out_dir), scenario)
+    trainer.extend(ns.training.extensions.MicroAverage(
+        'main/correct', 'main/total', 'main/accuracy', trigger=(period, 'iteration')))
+    reported = []
+    trainer.extend(lambda trainer: reported.append(
+        (trainer.updater.iteration, float(trainer.observation['main/accuracy'])))
+        if 'main/accuracy' in trainer.observation else None)
+    trainer.run()
+    expected = model.micro_average(scenario.stream(), scenario.states(), 'main/correct',
+                                   'main/total', (period, 'iteration'))
+    assert reported == expected, model_mismatch(scenario, expected, reported,
+                                                '(iteration, main/accuracy) reported')
+
+
+def parameter_trainer(ns, out, grads, extensions):
+    """A model with ``b`` (2,) and a child ``l`` with ``w`` (3,), trained by
+    SGD(lr=1) on ``sum(w * g) + sum(b * g[:2])`` with ``grads[i]`` at update ``i + 1``."""
+    model_ = ns.Chain()
+    with model_.init_scope():
+        model_.b = ns.Parameter(numpy.array([0.5, -1.0], dtype=numpy.float32))
+        model_.l = ns.Link()
+        with model_.l.init_scope():
+            model_.l.w = ns.Parameter(numpy.array([1.0, 2.0, -3.0], dtype=numpy.float32))
+    holder = {}
+
+    def loss(*args):
+        g = numpy.asarray(grads[holder['t'].updater.iteration], dtype=numpy.float32)
+        return ns.functions.sum(model_.l.w * g) + ns.functions.sum(model_.b * g[:2])
+
+    trainer = harness.make_trainer(ns, out, n=3, stop=(len(grads), 'iteration'), model=model_,
+                                   loss_func=loss, optimizer=ns.optimizers.SGD(lr=1.0))
+    holder['t'] = trainer
+    for extension in extensions:
+        trainer.extend(extension, trigger=(1, 'iteration'))
+    return trainer, model_
+
+
+FINITE = st.floats(-4, 4, allow_nan=False, width=32)
+
+
+@rule('observation', source='chainer/training/extensions/fail_on_nonnumber.py:'
+      'FailOnNonNumber.__call__@v7.8.1 (SEMANTICS M5)')
+@given(grads=st.lists(st.lists(st.one_of(FINITE, FINITE, FINITE, st.sampled_from(
+    [float('nan'), float('inf'), -float('inf')])), min_size=3, max_size=3),
+    min_size=1, max_size=5))
+def test_fail_on_non_number_raises_after_the_first_update_that_makes_a_parameter_non_finite(
+        out_dir, ns, grads):
+    """``FailOnNonNumber`` raises ``RuntimeError`` at the first iteration
+    whose update left a NaN or infinity in a parameter; none otherwise."""
+    trainer, _ = parameter_trainer(ns, runner.fresh_dir(out_dir), grads,
+                                   [ns.training.extensions.FailOnNonNumber()])
+    bad = [i + 1 for i, g in enumerate(grads) if not numpy.isfinite(g).all()]
+    try:
+        with numpy.errstate(all='ignore'):
+            trainer.run()
+        raised = None
+    except RuntimeError:
+        raised = trainer.updater.iteration
+    expected = bad[0] if bad else None
+    assert raised == expected, (f'FailOnNonNumber raised at iteration {raised}, expected '
+                                f'{expected}; gradients {grads}')
+
+
+@rule('observation', source='chainer/training/extensions/parameter_statistics.py:'
+      'ParameterStatistics.__call__@v7.8.1 (SEMANTICS M6)')
+@given(grads=st.lists(st.lists(FINITE, min_size=3, max_size=3), min_size=1, max_size=3),
+       prefix=st.none() | st.just('stats'), report_grads=st.booleans(),
+       statistics=st.sampled_from([('mean',), ('max', 'mean'), ('min',)]))
+def test_parameter_statistics_reports_each_statistic_under_chainers_key(
+        out_dir, ns, grads, prefix, report_grads, statistics):
+    """``ParameterStatistics(link, statistics, report_grads, prefix)`` with
+    trigger ``(1, 'iteration')`` reports, per parameter of the link (in
+    ``namedparams`` order), attribute (``data``, then ``grad``) and
+    statistic (in the dict's order), ``[<prefix>/]<link name><param
+    path>/<attr>/<statistic>`` = the statistic of the flattened array."""
+    functions = {'mean': numpy.mean, 'max': numpy.max, 'min': numpy.min}
+    chosen = {name: functions[name] for name in statistics}
+    out = runner.fresh_dir(out_dir)
+    seen = []
+    trainer, model_ = parameter_trainer(ns, out, grads, [])
+    trainer.extend(ns.training.extensions.ParameterStatistics(
+        model_.l, statistics=chosen, report_grads=report_grads, prefix=prefix,
+        trigger=(1, 'iteration')))
+    trainer.extend(lambda trainer: seen.append((
+        list(trainer.observation.items()),
+        model_.l.w.array.copy(), model_.l.w.grad.copy())), priority=50)
+    trainer.run()
+    for observation, w, grad in seen:
+        expected = [(f'{prefix + "/" if prefix else ""}l/w/{attr}/{name}',
+                     float(function(array)))
+                    for attr, array in [('data', w)] + ([('grad', grad)] if report_grads else [])
+                    for name, function in chosen.items()]
+        got = [(k, float(v)) for k, v in observation]
+        assert got == expected, model_mismatch(grads, expected, got,
+                                               'ParameterStatistics report')

@@ -1,0 +1,57 @@
+"""Which snapshot files ``snapshot(n_retains=..., condition=..., autoload=...)``
+leaves, and where ``autoload`` resumes (family 'snapshot-writers').
+
+Runs are at most 9 iterations, so the file names of
+``snapshot_iter_{.updater.iteration}`` sort as their iterations and a tie of
+modification times (a coarse file-system clock) picks the same newest file
+(SEMANTICS I6, I8, I9, M9).
+"""
+import os
+
+from hypothesis import given, strategies as st
+
+from conformance.diff import model_mismatch
+from conformance.models.observation import retained_snapshots
+from conformance.runners import observation as runner
+from conformance.spec import rule
+from conformance.strategies import observation as scenarios
+
+SOURCE = 'chainer/training/extensions/_snapshot.py:_Snapshot.__call__@v7.8.1 (SEMANTICS I8)'
+WRITERS = ('SimpleWriter', 'ThreadWriter')
+
+
+@rule('snapshot-writers', source=SOURCE)
+@given(scenario=scenarios.snapshot_scenarios(),
+       writer=st.sampled_from((None,) + WRITERS))
+def test_snapshots_left_are_the_newest_n_retains_of_those_condition_allowed(
+        out_dir, ns, scenario, writer):
+    """A snapshot is written as ``snapshot_iter_<iteration>`` where its
+    trigger fires and ``condition()`` holds; with ``n_retains > 0`` only the
+    newest ``n_retains`` are left (every one otherwise), and nothing else."""
+    out = runner.fresh_dir(out_dir)
+    _, taken = runner.snapshot_run(ns, out, scenario, scenario.iterations, writer)
+    expected = retained_snapshots(taken, scenario.n_retains)
+    left = sorted(os.listdir(out))
+    assert left == expected, model_mismatch(scenario, expected, left, f'files left ({writer})')
+
+
+@rule('snapshot-writers', source=SOURCE.replace('__call__', 'initialize').replace(
+    'I8', 'I9'))
+@given(scenario=scenarios.snapshot_scenarios())
+def test_autoload_resumes_from_the_newest_snapshot_left(out_dir, ns, scenario):
+    """A fresh trainer with ``snapshot(autoload=True)`` in the same ``out``
+    loads the newest snapshot left there, so its first update is the one
+    after that snapshot's iteration (the first one if none was written);
+    the files then left are the newest ``n_retains`` of both runs."""
+    out = runner.fresh_dir(out_dir)
+    _, taken = runner.snapshot_run(ns, out, scenario, scenario.at, None)
+    left = retained_snapshots(taken, scenario.n_retains)
+    newest = int(left[-1].rsplit('_', 1)[1]) if left else 0
+    first, more = runner.snapshot_run(ns, out, scenario, 9, None, autoload=True)
+    expected_first = newest + 1 if newest < 9 else None
+    assert first == expected_first, (
+        f'after autoload the first update made iteration {first}, expected '
+        f'{expected_first} (snapshots left: {left})\n  {scenario}')
+    expected = retained_snapshots(taken + more, scenario.n_retains)
+    assert sorted(os.listdir(out)) == expected, model_mismatch(
+        scenario, expected, sorted(os.listdir(out)), 'files left after both runs')

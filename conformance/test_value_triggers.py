@@ -1,0 +1,119 @@
+"""When the best-value triggers fire and when ``EarlyStoppingTrigger`` stops
+a run, also across a resume (family 'value-triggers'; the resume properties
+in 'resume').
+
+A scenario reports ``main/<monitor>`` = ``values[i]`` at update ``i + 1``
+(nothing where ``None``); the model is ``conformance/models/observation.py``
+(SEMANTICS C8, C9, M8).
+"""
+from hypothesis import given
+
+from conformance.diff import model_mismatch
+from conformance.models import observation as model
+from conformance.runners import observation as runner
+from conformance.spec import diverges, rule
+from conformance.strategies import observation as scenarios
+
+BEST_SOURCE = ('chainer/training/triggers/minmax_value_trigger.py:BestValueTrigger.__call__'
+               '@v7.8.1 (SEMANTICS C8)')
+EARLY_SOURCE = ('chainer/training/triggers/early_stopping_trigger.py:'
+                'EarlyStoppingTrigger.__call__@v7.8.1 (SEMANTICS C9)')
+
+
+def expected_best(scenario):
+    return model.best_value_firings(scenario.values, scenario.states()[1:],
+                                    scenarios.COMPARES[scenario.kind], scenario.check)
+
+
+@rule('value-triggers', source=BEST_SOURCE)
+@given(scenario=scenarios.best_value_scenarios())
+def test_best_value_triggers_fire_where_the_interval_mean_strictly_beats_the_best(
+        out_dir, ns, scenario):
+    """``MinValueTrigger``/``MaxValueTrigger``/``BestValueTrigger(key,
+    compare)`` fire when their interval trigger fires and the mean of the key
+    over the interval is the first one or strictly better than the best so
+    far (which it then becomes); the saved ``best_value`` is the last best."""
+    fired, best, _ = runner.run_best_value(ns, out_dir, scenario, scenarios.custom_compare)
+    expected_fired, expected_value = expected_best(scenario)
+    assert fired == expected_fired, model_mismatch(
+        scenario, expected_fired, fired, f'{scenario.kind} value trigger firings')
+    assert best == expected_value, (f'best_value {best!r}, expected {expected_value!r}\n'
+                                    f'  {scenario}')
+
+
+def with_tail(scenario):
+    """Values and updater states long enough for a run the max trigger ends."""
+    count = max(scenario.iterations, scenario.max_trigger[0]) + 1
+    values = list(scenario.values) + [None] * (count - scenario.iterations)
+    return values, scenario.states(count)
+
+
+def expected_stop(scenario, start=0, as_documented=False):
+    values, states = with_tail(scenario)
+    greater = model.mode_compare(scenario.mode, scenario.monitor)(1, 0)
+    return model.early_stopping_stop(values[start:], states[start:], scenario.check,
+                                     scenario.max_trigger, scenario.patience, greater,
+                                     as_documented)
+
+
+@rule('value-triggers', source=EARLY_SOURCE)
+@given(scenario=scenarios.early_stopping_scenarios())
+def test_early_stopping_trigger_stops_the_run_where_patience_runs_out(out_dir, ns, scenario):
+    """As the stop trigger, ``EarlyStoppingTrigger(check_trigger, monitor,
+    patience, mode, max_trigger)`` ends the run after ``patience``
+    consecutive checks whose interval mean is not strictly better than the
+    best (greater is better for ``'max'``, or in ``'auto'`` when
+    ``'accuracy'`` is in the monitor's name), or when ``max_trigger`` fires."""
+    expected = expected_stop(scenario)
+    stopped = runner.run_early_stopping(ns, out_dir, scenario)
+    assert stopped == expected, (f'the run stopped after {stopped} updates, expected '
+                                 f'{expected}\n  {scenario}')
+
+
+@rule('value-triggers', source=EARLY_SOURCE + ' (SEMANTICS M8)')
+@diverges('chainer', reason="a check whose own iteration's observation lacks the monitor is "
+          'skipped (a warning; the values carry over), where the docs compare "the mean of the '
+          'accumulated values" of the interval', source=EARLY_SOURCE.split(' (')[0])
+@given(scenario=scenarios.early_stopping_gap_scenarios())
+def test_early_stopping_compares_the_interval_mean_even_when_the_check_iteration_lacks_it(
+        out_dir, ns, scenario):
+    """Documented: "At the end of each interval, it computes the mean of the
+    accumulated values and compares it to the previous ones"; an interval
+    whose last update reported nothing is still compared."""
+    expected = expected_stop(scenario, as_documented=True)
+    stopped = runner.run_early_stopping(ns, out_dir, scenario)
+    assert stopped == expected, (f'the run stopped after {stopped} updates, expected '
+                                 f'{expected} (Chainer\'s code: '
+                                 f'{expected_stop(scenario)})\n  {scenario}')
+
+
+@rule('resume', source=BEST_SOURCE.replace('__call__', 'serialize') + '; '
+      'chainer/training/extensions/log_report.py:LogReport.serialize@v7.8.1')
+@given(scenario=scenarios.best_value_scenarios())
+def test_resumed_best_value_trigger_and_log_report_continue_the_uninterrupted_run(
+        out_dir, ns, scenario):
+    """Interrupted at a generated iteration, saved with ``save_npz`` and
+    loaded into a fresh trainer, the run gives the same firings, the same
+    best value and the same ``LogReport.log`` (``elapsed_time`` aside) as
+    without the interruption."""
+    compare = scenarios.custom_compare
+    whole = runner.run_best_value(ns, out_dir, scenario, compare)
+    resumed = runner.run_best_value(ns, out_dir, scenario, compare, interrupt_at=scenario.at)
+    for what, a, b in zip(('firings', 'best_value', 'log'), whole, resumed):
+        assert a == b, model_mismatch(scenario, a if isinstance(a, list) else [a],
+                                      b if isinstance(b, list) else [b],
+                                      f'{what} after resuming at {scenario.at}')
+
+
+@rule('resume', source=EARLY_SOURCE + ' (SEMANTICS C11)', level='quirk')
+@given(scenario=scenarios.early_stopping_scenarios())
+def test_early_stopping_trigger_starts_over_after_a_resume(out_dir, ns, scenario):
+    """``EarlyStoppingTrigger`` has no ``serialize``: after a resume from a
+    snapshot taken at iteration ``at`` it starts with no best, a zero count
+    and fresh interval triggers (which see iteration ``at`` as a crossing
+    from 0), so the run stops where a fresh trigger consulted from ``at``
+    on stops it."""
+    expected = expected_stop(scenario, start=scenario.at)
+    stopped = runner.run_early_stopping(ns, out_dir, scenario, interrupt_at=scenario.at)
+    assert stopped == expected, (f'the resumed run stopped after {stopped} updates, expected '
+                                 f'{expected}\n  {scenario}')

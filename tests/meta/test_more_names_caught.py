@@ -1,0 +1,49 @@
+"""The properties of the optimizers, hooks, parallel iterators and device
+specifiers added for issue 14 (CorrectedMomentumSGD, MSVAG, RMSpropGraves,
+SMORMS3, GradientNoise, GradientLARS, the deprecated ``optimizer.<Hook>``
+names, MultithreadIterator, MultiprocessIterator, StandardUpdater's device
+and the converter call) catch a realistic breakage of each, and pass on
+the unbroken reference.
+"""
+import pytest
+
+from tests.meta.suite_runner import assert_caught, run_suite
+
+FORMULAS = 'test_update_formulas.py'
+HOOKS = 'test_optimizer_hooks.py'
+PARALLEL = 'test_parallel_iterators.py'
+DEVICES = 'test_device_specifiers.py'
+
+#: broken namespace -> (file, properties that must fail on it)
+CAUGHT = {
+    'formula_smorms3_mem_starts_at_zero': (FORMULAS, {
+        'test_every_rule_follows_its_closed_form_formula[SMORMS3]'}),
+    'formula_rmsprop_graves_eps_outside_sqrt': (FORMULAS, {
+        'test_every_rule_follows_its_closed_form_formula[RMSpropGraves]'}),
+    'formula_corrected_momentum_lr_in_v': (FORMULAS, {
+        'test_every_rule_follows_its_closed_form_formula[CorrectedMomentumSGD]'}),
+    'formula_msvag_nan_factor_kept': (FORMULAS, {
+        'test_every_rule_follows_its_closed_form_formula[MSVAG]'}),
+    'hooks_lars_without_threshold': (HOOKS, {
+        'test_gradient_lars_rescales_each_gradient_by_its_parameters_trust_ratio'}),
+    'hooks_noise_gets_the_optimizer': (HOOKS, {
+        'test_gradient_noise_adds_exactly_what_its_noise_func_returns_before_the_step'}),
+    'hooks_deprecated_aliases_silent': (HOOKS, {
+        'test_the_deprecated_optimizer_hook_names_warn_and_act_as_the_hooks'}),
+    'iterator_multithread_writes_order': (PARALLEL, {
+        'test_parallel_iterators_resume_from_a_snapshot_at_any_position[MultithreadIterator]'}),
+    'iterator_multiprocess_drops_partial_batch': (PARALLEL, {
+        'test_parallel_iterators_walk_the_dataset_as_serial_iterator[MultiprocessIterator]'}),
+    'device_old_converter_gets_the_device': (DEVICES, {
+        'test_the_converter_gets_the_device_as_chainer_passes_it[old]'}),
+}
+
+
+@pytest.mark.parametrize('broken', sorted(CAUGHT))
+def test_broken_namespace_is_caught(pytester, broken):
+    assert_caught(pytester, broken, *CAUGHT[broken])
+
+
+def test_the_new_properties_pass_on_the_reference(pytester):
+    result = run_suite(pytester, 'reference', PARALLEL, DEVICES)
+    assert result.ret == 0, '\n'.join(result.outlines[-40:])

@@ -1,0 +1,78 @@
+"""The observation families (observation, value-triggers, evaluator,
+snapshot-writers) catch realistic breakages of the reference's observation
+pipeline, and pass on the unbroken reference.
+
+Each broken namespace in ``tests/broken`` breaks one rule; the properties
+that pin that rule must fail on it.
+"""
+import pytest
+
+from tests.meta.suite_runner import assert_caught, run_suite
+
+OBSERVATION = 'test_observation.py'
+VALUE = 'test_value_triggers.py'
+EVALUATOR = 'test_evaluator.py'
+SNAPSHOT = 'test_snapshot_writers.py'
+
+#: broken namespace -> (file, properties that must fail on it)
+CAUGHT = {
+    'observation_log_report_whole_run': (OBSERVATION, {
+        'test_log_report_log_holds_the_interval_means_with_epoch_iteration_and_time'}),
+    'observation_log_report_keys_sorted': (OBSERVATION, {
+        'test_log_report_log_holds_the_interval_means_with_epoch_iteration_and_time'}),
+    'observation_log_file_written_once': (OBSERVATION, {
+        'test_log_report_rewrites_its_json_file_with_the_whole_log_at_each_entry'}),
+    'observation_print_report_width_8': (OBSERVATION, {
+        'test_print_report_prints_the_header_once_then_one_row_per_log_entry'}),
+    'observation_observe_lr_is_a_reader': (OBSERVATION, {
+        'test_writers_reports_reach_log_report_and_value_triggers_in_the_same_iteration'}),
+    'observation_micro_average_always_triggered': (OBSERVATION, {
+        'test_micro_average_reports_summed_ratios_and_consults_its_trigger_only_with_both_keys'}),
+    'observation_fail_on_nonnumber_nan_only': (OBSERVATION, {
+        'test_fail_on_non_number_raises_after_the_first_update_that_makes_a_parameter_non_finite'}),
+    'observation_parameter_statistics_no_link_name': (OBSERVATION, {
+        'test_parameter_statistics_reports_each_statistic_under_chainers_key'}),
+    'value_min_trigger_non_strict': (VALUE, {
+        'test_best_value_triggers_fire_where_the_interval_mean_strictly_beats_the_best'}),
+    'value_best_updated_without_firing': (VALUE, {
+        'test_best_value_triggers_fire_where_the_interval_mean_strictly_beats_the_best'}),
+    'value_best_value_not_serialized': (VALUE, {
+        'test_resumed_best_value_trigger_and_log_report_continue_the_uninterrupted_run'}),
+    'value_early_stopping_patience_off_by_one': (VALUE, {
+        'test_early_stopping_trigger_stops_the_run_where_patience_runs_out'}),
+    'value_early_stopping_accuracy_is_min': (VALUE, {
+        'test_early_stopping_trigger_stops_the_run_where_patience_runs_out'}),
+    'evaluator_iterator_not_reset': (EVALUATOR, {
+        'test_each_evaluation_sees_every_validation_example_exactly_once',
+        'test_evaluator_reports_and_returns_the_means_under_its_name_and_the_target_path'}),
+    'evaluator_train_mode': (EVALUATOR, {
+        'test_evaluator_runs_in_test_mode_without_backprop_and_touches_nothing'}),
+    'evaluator_no_name_prefix': (EVALUATOR, {
+        'test_evaluator_reports_and_returns_the_means_under_its_name_and_the_target_path'}),
+    'snapshot_n_retains_ignored': (SNAPSHOT, {
+        'test_snapshots_left_are_the_newest_n_retains_of_those_condition_allowed',
+        'test_autoload_resumes_from_the_newest_snapshot_left'}),
+    'snapshot_condition_ignored': (SNAPSHOT, {
+        'test_snapshots_left_are_the_newest_n_retains_of_those_condition_allowed'}),
+    'snapshot_autoload_oldest': (SNAPSHOT, {
+        'test_autoload_resumes_from_the_newest_snapshot_left'}),
+}
+
+
+@pytest.mark.parametrize('broken', sorted(CAUGHT))
+def test_broken_namespace_is_caught(pytester, broken):
+    assert_caught(pytester, broken, *CAUGHT[broken])
+
+
+def test_evaluator_without_config_fails_as_lacking_config(pytester):
+    """A namespace without ``config`` fails the test-mode property with the
+    harness's "implementation lacks config", never passes it."""
+    result = run_suite(pytester, 'evaluator_without_config', f'{EVALUATOR}::'
+                       'test_evaluator_runs_in_test_mode_without_backprop_and_touches_nothing')
+    assert result.ret != 0
+    assert 'implementation lacks config' in result.stdout.str(), '\n'.join(result.outlines[-30:])
+
+
+def test_observation_families_pass_on_the_reference(pytester):
+    result = run_suite(pytester, 'reference', OBSERVATION, VALUE, EVALUATOR, SNAPSHOT)
+    assert result.ret == 0, '\n'.join(result.outlines[-40:])
