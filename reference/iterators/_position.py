@@ -4,13 +4,13 @@ Chainer 7.8.1 repeats the same code in ``serial_iterator.py``,
 ``multithread_iterator.py`` and ``multiprocess_iterator.py``: the choice of
 order sampler, the first order, the position counters and the guess of
 ``previous_epoch_detail`` for snapshots that lack it.  Here it is written once
-for the two parallel iterators; the batches themselves still come from
-``serial_iterator.next_state``, so all three walk the dataset identically.
+for all three; the batches come from ``_statemachine.next_state``, so all
+three walk the dataset identically.
 """
 import numpy
 
 from reference.iterators.order_samplers import ShuffleOrderSampler
-from reference.iterators.serial_iterator import IteratorState
+from reference.iterators._statemachine import IteratorState
 
 
 def pick_order_sampler(shuffle, order_sampler):

@@ -11,7 +11,7 @@ import warnings
 
 from reference.dataset import iterator
 from reference.iterators import _position
-from reference.iterators.serial_iterator import IteratorState, next_state
+from reference.iterators._statemachine import IteratorState, next_state
 
 _STALLED = (
     'Stalled dataset is detected. '

@@ -8,7 +8,7 @@ import operator
 
 from reference.dataset import iterator
 from reference.iterators import _position
-from reference.iterators.serial_iterator import IteratorState, next_state
+from reference.iterators._statemachine import IteratorState, next_state
 
 
 class MultithreadIterator(_position.Position, iterator.Iterator):
