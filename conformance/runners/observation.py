@@ -192,7 +192,9 @@ def run_best_value(ns, out, scenario, compare, interrupt_at=None):
 
 
 def early_stopping(ns, scenario):
-    return ns.training.triggers.EarlyStoppingTrigger(
+    # ``patience`` is Chainer 7's name (``patients`` before): a lack if refused.
+    return harness.call_with(
+        'training.triggers.EarlyStoppingTrigger', ns.training.triggers.EarlyStoppingTrigger,
         check_trigger=scenario.check, monitor='main/' + scenario.monitor,
         patience=scenario.patience, mode=scenario.mode, max_trigger=scenario.max_trigger)
 
