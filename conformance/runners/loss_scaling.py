@@ -27,10 +27,12 @@ class GradientRecorder:
 
 
 def _configure(optimizer, method, argument):
+    # Both are Chainer 6's: an optimizer without them lacks the feature.
+    configure = harness.attribute(optimizer, method, f'Optimizer.{method}')
     if method == 'set_loss_scale':
-        optimizer.set_loss_scale(argument)
+        configure(argument)
     else:
-        optimizer.loss_scaling(**argument)
+        configure(**argument)
 
 
 def factor_loss(ns, params, factors):
