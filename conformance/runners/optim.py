@@ -105,20 +105,16 @@ def snapshot(built, optimizer):
         update_enabled={path: link.update_enabled for path, link in built.links.items()})
 
 
-#: Adam's flags of Chainer 6 and 7 and the arguments only AdaBound reads:
-#: omitted where they are off, so that an optimizer without them is judged
-#: only where they matter (a flag that is off is the default).
+#: Adam's flags of Chainer 6 and 7: omitted where they are off (the default),
+#: so that an optimizer without them is judged only where they are on.
 _OPTIONAL_FLAGS = ('amsgrad', 'adabound')
-_ADABOUND_ONLY = ('final_lr', 'gamma')
 
 
 def constructor_arguments(name, hyper):
-    """``hyper`` without the optional flags that are off (and AdaBound's bounds without it)."""
+    """``hyper`` without the optional flags that are off."""
     if name != 'Adam':
         return dict(hyper)
-    return {k: v for k, v in hyper.items()
-            if not (k in _OPTIONAL_FLAGS and v is False)
-            and not (k in _ADABOUND_ONLY and not hyper.get('adabound'))}
+    return {k: v for k, v in hyper.items() if not (k in _OPTIONAL_FLAGS and v is False)}
 
 
 def make_optimizer(ns, name, hyper):
