@@ -21,6 +21,12 @@ _STALLED = (
     'chainer.iterators.MultiprocessIterator.html')
 
 
+# Workers start from a fresh, single-threaded server process, which is sent the
+# dataset by pickle, as Chainer's docs describe; forking the calling process
+# itself (Chainer's code) can deadlock a worker when other threads of the
+# caller (BLAS, thread pools) hold a lock at that moment.
+_START_METHOD = 'forkserver'
+
 class MultiprocessIterator(_position.Position, iterator.Iterator):
     """``SerialIterator``'s batches, with examples read by worker processes.
 
@@ -29,7 +35,7 @@ class MultiprocessIterator(_position.Position, iterator.Iterator):
     - Nothing starts before the first ``next()``.  Without ``shared_mem``
       the first batch is read in this process (Chainer does so to size its
       shared memory), and only then are ``n_processes`` workers started
-      (default start method: fork on Linux), each given the dataset once.
+      (started by a forkserver, see ``_START_METHOD``), each given the dataset once.
     - ``n_prefetch`` batches are kept loading.  The order sampler runs in
       this process: when the k-th ``next()`` returns, it has been called for
       every epoch end up to batch k + ``n_prefetch``.  (Chainer calls it
@@ -106,7 +112,7 @@ class MultiprocessIterator(_position.Position, iterator.Iterator):
         """Start the workers if needed and keep ``n_prefetch`` batches
         loading."""
         if self._pool is None:
-            self._pool = multiprocessing.Pool(
+            self._pool = multiprocessing.get_context(_START_METHOD).Pool(
                 self.n_processes, initializer=_start_worker,
                 initargs=(self.dataset,),
                 maxtasksperchild=self._maxtasksperchild)

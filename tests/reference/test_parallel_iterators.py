@@ -161,16 +161,20 @@ def test_batches_and_counters_equal_serial(make, n, batch_size, repeat,
     assert trace(it, steps) == expected
 
 
+class Where:
+    """A dataset whose examples say which process and thread read them
+    (module level: the process workers are sent it by pickle)."""
+
+    def __len__(self):
+        return 8
+
+    def __getitem__(self, index):
+        return os.getpid(), threading.get_ident()
+
+
 def test_examples_are_read_by_real_workers(make):
     """Threads other than the caller's, processes other than this one;
     the first batch without shared_mem is read here, as Chainer does."""
-    class Where:
-        def __len__(self):
-            return 8
-
-        def __getitem__(self, index):
-            return os.getpid(), threading.get_ident()
-
     it = make(Where(), 2, shuffle=False)
     batches = [next(it) for _ in range(4)]
     pids = [{pid for pid, _ in batch} for batch in batches]
