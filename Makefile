@@ -124,4 +124,4 @@ clean:
 .PHONY: mutation
 mutation: $(STAMP)
 	$(PY) -m pip install -q --disable-pip-version-check -r requirements/mutation.txt
-	$(PY) mutation/run.py $(if $(SAMPLE),--sample $(SAMPLE) --seed $(or $(SEED),0)) $(if $(ONLY),--only '$(ONLY)') $(if $(RETEST),--retest)
+	$(PY) mutation/run.py $(if $(SAMPLE),--sample $(SAMPLE) --seed $(or $(SEED),0)) $(if $(ONLY),--only '$(ONLY)') $(if $(RETEST),--retest) $(if $(MUTATION_WORK),--work '$(MUTATION_WORK)')

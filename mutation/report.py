@@ -105,8 +105,10 @@ def score(counter):
     return detected, counted, (round(100.0 * detected / counted, 1) if counted else None)
 
 
-def write(work, here, sample=0, seed=0, seconds=None, retest=False):
+def write(work, here, sample=0, seed=0, seconds=None, retest=False, out=None):
+    """The report of the run in ``work`` into ``out`` (default: ``here``, mutation/)."""
     work, here = pathlib.Path(work), pathlib.Path(here)
+    out = here if out is None else pathlib.Path(out)
     if (work / 'sample.json').exists():     # the run's sample, also for a re-test of it
         recorded = json.loads((work / 'sample.json').read_text())
         sample, seed = recorded['per_module'], recorded['seed']
@@ -138,11 +140,11 @@ def write(work, here, sample=0, seed=0, seconds=None, retest=False):
                    detected=detected, non_equivalent=counted,
                    score=round(100.0 * detected / counted, 1) if counted else 100.0,
                    equivalent=sum(r['equivalent'] for r in table), stale_equivalent=stale)
-    (here / 'report.json').write_text(json.dumps(
+    (out / 'report.json').write_text(json.dumps(
         dict(summary=summary, modules=table, survivors=survivors), indent=1) + '\n')
-    (here / 'report.md').write_text(markdown(summary, table, survivors, baseline_scores(here)))
+    (out / 'report.md').write_text(markdown(summary, table, survivors, baseline_scores(here)))
     print(f"mutation score {summary['score']}% ({detected}/{counted} non-equivalent detected), "
-          f"{len(survivors)} survivors; report in {here / 'report.md'}")
+          f"{len(survivors)} survivors; report in {out / 'report.md'}")
 
 
 def baseline_scores(here):

@@ -7,6 +7,9 @@
                                            # re-run the undetected and changed mutants
     python mutation/run.py --resume        # go on with an interrupted run
     python mutation/run.py --report-only   # rewrite the report from the last run
+    python mutation/run.py --work build/mutation-iterators --only 'reference.iterators*'
+                                           # a second run beside another one: its own scratch
+                                           # tree, report in that folder
 
 mutmut 3 runs in a scratch copy of the tree (build/mutation/) so that its
 ``mutants/`` folder and setup.cfg never touch the repository; its per-function
@@ -130,7 +133,14 @@ def main(argv=None):
     parser.add_argument('--resume', action='store_true',
                         help='go on with an interrupted run: test the mutants not checked yet')
     parser.add_argument('--report-only', action='store_true')
+    parser.add_argument('--work', type=pathlib.Path,
+                        help='scratch tree and report folder other than build/mutation/ and mutation/, '
+                             'so that two runs (two areas) can go on at once')
     args = parser.parse_args(argv)
+    global WORK
+    report_dir = HERE
+    if args.work is not None:
+        WORK = report_dir = args.work.resolve()
     started = time.monotonic()
     children = f'--max-children={args.max_children}'
     if args.retest:
@@ -170,7 +180,7 @@ def main(argv=None):
     sys.path.insert(0, str(HERE))
     import report
     report.write(WORK, HERE, sample=args.sample, seed=args.seed, retest=args.retest,
-                 seconds=None if args.report_only else elapsed)
+                 seconds=None if args.report_only else elapsed, out=report_dir)
 
 
 if __name__ == '__main__':
