@@ -35,21 +35,28 @@ def _shim_numpy_sctypes():
 
 
 def _shim_numpy_distutils():
-    """S2: on Python 3.12 and later NumPy ships without ``numpy.distutils``.
+    """S2: on Python 3.12 and later NumPy ships without ``numpy.distutils``, and
+    beside a setuptools whose distutils dropped ``msvccompiler`` (80.x; torch 2.13
+    needs >=77) it does not import: its ``system_info`` imports that module.
 
     Chainer's ``_environment_check`` imports it only to warn about macOS
     Accelerate BLAS; an inert stub loses that warning and nothing else.
     """
     if importlib.util.find_spec('numpy.distutils') is not None:
-        return
+        try:
+            importlib.import_module('numpy.distutils.system_info')
+            return
+        except ImportError:
+            cause = "a setuptools whose distutils has no msvccompiler, as torch's needs"
+    else:
+        cause = 'Python 3.12 and later, where NumPy ships without it'
     distutils = types.ModuleType('numpy.distutils')
     system_info = types.ModuleType('numpy.distutils.system_info')
     system_info.get_info = lambda *args, **kwargs: {}
     distutils.system_info = system_info
     sys.modules['numpy.distutils'] = distutils
     sys.modules['numpy.distutils.system_info'] = system_info
-    APPLIED.append('numpy.distutils stub (Python 3.12 and later, where NumPy ships without it; '
-                   'only a macOS BLAS warning used it)')
+    APPLIED.append(f'numpy.distutils stub ({cause}; only a macOS BLAS warning used it)')
 
 
 def _shim_pkg_resources():
