@@ -6,15 +6,16 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 PYTEST := $(PY) -m pytest
 
-.PHONY: conformance test test-own test-reference test-chainer test-blas test-numpy2 test-py3.12 test-py3.13 gpu-check-build gpu-check-dry sweep dist fixtures venv clean
+.PHONY: conformance matrix test test-own test-reference test-chainer test-blas test-numpy2 test-py3.12 test-py3.13 gpu-check-build gpu-check-dry sweep dist fixtures venv clean
 
-# Builds virtual environment $(1) with interpreter $(3) from requirements file $(2).
+# Builds virtual environment $(1) with interpreter $(3) from requirements file $(2),
+# with Chainer $(4) (default 7.8.1).
 define make_venv
 	@echo "== building $(1) (Python: $(3), pins: $(2)); takes about a minute"
 	$(3) -m venv $(1)
 	$(1)/bin/python -m pip install -q --disable-pip-version-check -r $(2)
 	# Chainer's setup.py imports pkg_resources: build it with the pinned setuptools.
-	$(1)/bin/python -m pip install -q --disable-pip-version-check --no-build-isolation --no-deps chainer==7.8.1
+	$(1)/bin/python -m pip install -q --disable-pip-version-check --no-build-isolation --no-deps chainer==$(or $(4),7.8.1)
 	$(1)/bin/python -m pip install -q --disable-pip-version-check --no-build-isolation --no-deps -e .
 	touch $(1)/.installed
 	@echo "== $(1) ready"
@@ -43,6 +44,24 @@ test-own: $(STAMP)
 	$(PYTEST) tests
 	# The recorded Chainer traces are current: re-recording would change nothing.
 	$(PY) fixtures/record.py --check
+
+# The conformance matrix (scripts/matrix.py): the suite on every real
+# implementation, merged into docs/matrix.md, docs/matrix.json and
+# docs/migrating.md.  Each column's environment is built on first use by the
+# rules below (the script asks make for it); not part of `make test`.
+matrix: $(STAMP)
+	$(PY) scripts/matrix.py $(if $(COLUMNS),--columns $(COLUMNS)) $(if $(JOBS),--jobs $(JOBS))
+
+# Older Chainer releases: Python 3.11 and the pins of .venv
+# (requirements/chainer-old.txt says why).
+.matrix/chainer-%-py3.11/.installed: pyproject.toml requirements/chainer-old.txt requirements/base.txt
+	@scripts/find-python 3.11 >/dev/null
+	$(call make_venv,.matrix/chainer-$*-py3.11,requirements/chainer-old.txt,$$(scripts/find-python 3.11),$*)
+
+# pytorch-pfn-extras (implementations/ppe.py) over torch's CPU build.
+.matrix/ppe/.installed: pyproject.toml requirements/ppe.txt
+	@scripts/find-python 3.11 >/dev/null
+	$(call make_venv,.matrix/ppe,requirements/ppe.txt,$$(scripts/find-python 3.11))
 
 # Re-record fixtures/traces/ from real Chainer (deterministic).
 fixtures: $(STAMP)
@@ -125,3 +144,12 @@ clean:
 mutation: $(STAMP)
 	$(PY) -m pip install -q --disable-pip-version-check -r requirements/mutation.txt
 	$(PY) mutation/run.py $(if $(SAMPLE),--sample $(SAMPLE) --seed $(or $(SEED),0)) $(if $(ONLY),--only '$(ONLY)') $(if $(RETEST),--retest) $(if $(MUTATION_WORK),--work '$(MUTATION_WORK)')
+
+# Benchmarks (not part of `make test`; they measure and print, and fail on
+# nothing): where the suite's time goes per property (generation, engine,
+# implementation, suite) for IMPLS at EXAMPLES per property, and load_npz's
+# time against Chainer's.  E.g. make bench IMPLS=reference EXAMPLES=25
+.PHONY: bench
+bench: $(STAMP)
+	$(PY) benchmarks/suite_split.py $(if $(IMPLS),--impls $(IMPLS)) $(if $(EXAMPLES),--examples $(EXAMPLES))
+	$(PY) benchmarks/load_npz.py

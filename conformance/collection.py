@@ -11,7 +11,7 @@ API stops the session here with one summary.
 import hypothesis
 import pytest
 
-from conformance import examples, expectations, profiles, reporting, session, spec
+from conformance import distributed, examples, expectations, profiles, reporting, session, spec
 from conformance.namespace import CORE_NAMES, Namespace, lacking
 
 
@@ -44,7 +44,9 @@ def pytest_collection_modifyitems(config, items):
             prop.unsupported = why
             item.add_marker(pytest.mark.skip(reason=f'unsupported: {why}'))
     if any(records.properties[item.nodeid].unsupported is None for item in marked):
-        _stop_if_most_of_the_api_is_missing(impl)
+        if _stop_if_most_of_the_api_is_missing(config, impl):
+            items[:] = []
+            return
     if run.entries:
         _apply_expectations(config, items, impl, run.device)
 
@@ -61,16 +63,20 @@ def _property(item):
                           if chainers else None))
 
 
-def _stop_if_most_of_the_api_is_missing(impl):
-    """One summary and exit status 1 for a namespace lacking most core names."""
+def _stop_if_most_of_the_api_is_missing(config, impl):
+    """One summary and exit status 1 for a namespace lacking most core names
+    (an xdist worker runs nothing and leaves the exit to its controller)."""
     missing = lacking(Namespace(impl.module))
-    if len(missing) * 2 > len(CORE_NAMES):
-        pytest.exit(
-            f'--impl={impl.spec}: {impl.describe()} lacks {len(missing)} of the '
-            f'{len(CORE_NAMES)} names nearly every property needs, so the suite stops '
-            'here instead of failing every property:\n  '
-            + '\n  '.join(dict.fromkeys(missing.values())),
-            returncode=pytest.ExitCode.TESTS_FAILED)
+    if len(missing) * 2 <= len(CORE_NAMES):
+        return False
+    message = (f'--impl={impl.spec}: {impl.describe()} lacks {len(missing)} of the '
+               f'{len(CORE_NAMES)} names nearly every property needs, so the suite stops '
+               'here instead of failing every property:\n  '
+               + '\n  '.join(dict.fromkeys(missing.values())))
+    if not distributed.is_worker(config):
+        pytest.exit(message, returncode=pytest.ExitCode.TESTS_FAILED)
+    distributed.stop(config, message)
+    return True
 
 
 def _apply_expectations(config, items, impl, device):

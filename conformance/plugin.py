@@ -15,11 +15,13 @@ The work is split the way pytest's own plugins are:
 - ``reporting.Reporting`` (a plugin object, registered here): outcomes, the
   terminal matrix, ``--report`` files and, through ``repro``, a
   reproduction script under each failure;
-- ``user_extension`` (a plugin module): ``--extension``.
+- ``user_extension`` (a plugin module): ``--extension``;
+- ``distributed``: under pytest-xdist, the workers draw with the controller's
+  seed and send their records to it.
 """
 import pytest
 
-from conformance import loader, reporting, session
+from conformance import distributed, loader, reporting, session
 from conformance.namespace import Namespace
 
 pytest_plugins = ['conformance.user_extension', 'conformance.collection', 'conformance.running']
@@ -66,6 +68,12 @@ def pytest_configure(config):
 
 def pytest_unconfigure(config):
     reporting.Reporting.unregister(config)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_configure_node(node):
+    """pytest-xdist starts a worker: it draws with this session's seed."""
+    distributed.hand_seed(node, session.of(node.config))
 
 
 def pytest_report_header(config):

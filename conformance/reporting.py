@@ -8,13 +8,15 @@ marks; the run hooks (``running``) read and fill it; the report hook here
 turns each phase's report into the property's outcome, attaches a
 reproduction script to each failure (``repro.attach``), and at the end of
 the session writes the report (``report.document``, ``report.write``) and
-prints the matrix.
+prints the matrix.  Under pytest-xdist the workers' records reach the
+controller with their reports (``distributed``), and the controller alone
+prints and writes.
 """
 import dataclasses
 
 import pytest
 
-from conformance import examples, report, repro, session
+from conformance import distributed, examples, report, repro, session
 from conformance.namespace import ImplementationLacks
 
 _KEY = pytest.StashKey()
@@ -72,8 +74,10 @@ class Reporting:
 
     def __init__(self, config):
         self.run = session.of(config)
+        self.worker = distributed.is_worker(config)
         self.properties = {}   # node id -> Property, as collected
         self.reported = {}     # node id -> Property, in the order they were reported
+        self.order = []        # under xdist, on the controller: the node ids as collected
         self.problems = []     # with the expectations (errors under --strict-expectations)
         self.written = []      # report files
 
@@ -95,6 +99,12 @@ class Reporting:
 
     def problem(self, text):
         self.problems.append(text)
+
+    def entries(self):
+        """The reported properties' entries, in the order they were collected."""
+        position = {nodeid: i for i, nodeid in enumerate(self.order)}
+        ordered = sorted(self.reported, key=lambda nodeid: position.get(nodeid, len(position)))
+        return [self.reported[nodeid].entry() for nodeid in ordered]
 
     @pytest.hookimpl(wrapper=True, tryfirst=True)
     def pytest_runtest_makereport(self, item, call):
@@ -143,34 +153,59 @@ class Reporting:
                 repro.attach(item, rep, call.excinfo.value, prop)
         return rep
 
+    @pytest.hookimpl(tryfirst=True)     # before xdist's worker sends the report on
+    def pytest_runtest_logreport(self, report):
+        if report.nodeid in self.properties:
+            if self.worker:
+                distributed.attach(report, self.properties[report.nodeid])
+            return
+        record = distributed.record_of(report)
+        if record is not None:      # the controller, from a worker: its latest record
+            self.reported[report.nodeid] = Property(**record)
+
     @pytest.hookimpl(tryfirst=True)
     def pytest_report_teststatus(self, report):
         prop = self.properties.get(report.nodeid)
-        if report.skipped and prop is not None and prop.unsupported is not None:
+        unsupported = (prop.unsupported is not None if prop is not None
+                       else (distributed.record_of(report) or {}).get('outcome') == 'unsupported')
+        if report.skipped and unsupported:
             return 'unsupported', 'U', 'UNSUPPORTED'
         return None
+
+    @pytest.hookimpl(optionalhook=True)
+    def pytest_xdist_node_collection_finished(self, node, ids):
+        self.order = self.order or list(ids)
+
+    @pytest.hookimpl(optionalhook=True)
+    def pytest_testnodedown(self, node, error):
+        problems, stop = distributed.handed_back(node)
+        self.problems += [p for p in problems if p not in self.problems]
+        if stop is not None:
+            pytest.exit(stop, returncode=pytest.ExitCode.TESTS_FAILED)
 
     @pytest.hookimpl(tryfirst=True)
     def pytest_sessionfinish(self, session):
         config = session.config
+        if self.worker:
+            distributed.hand_back(config, self.problems)
+            return
         if self.problems and config.getoption('strict_expectations') \
                 and session.exitstatus == pytest.ExitCode.OK:
             session.exitstatus = pytest.ExitCode.TESTS_FAILED
         paths = config.getoption('report')
         if paths and self.run.implementation is not None:
-            document = report.document(self.run, [p.entry() for p in self.reported.values()],
-                                       self.problems)
+            document = report.document(self.run, self.entries(), self.problems)
             for path in paths:
                 path = str(config.invocation_params.dir / path)
                 report.write(document, path)
                 self.written.append(path)
 
     def pytest_terminal_summary(self, terminalreporter, config):
-        if not (self.reported or self.problems):
+        if self.worker or not (self.reported or self.problems):
             return
         tr = terminalreporter
         tr.section(f'conformance matrix: {session.implementation(config).describe()}')
-        rows = report.summary(p.entry() for p in self.reported.values())
+        rows = report.summary(self.entries())
         width = max([len(f) for f in rows] + [6]) + 2
         tr.write_line('family'.ljust(width) + ''.join(c.rjust(16) for c in report.COLUMNS))
         for family, counts in rows.items():

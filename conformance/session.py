@@ -16,7 +16,7 @@ import hypothesis
 import pytest
 from hypothesis.errors import InvalidArgument
 
-from conformance import capabilities, devices, errors, expectations, loader, profiles
+from conformance import capabilities, devices, distributed, errors, expectations, loader, profiles
 
 SUITE_DIR = pathlib.Path(__file__).resolve().parent
 # --expectations=chainer-7.8.1: Chainer's @diverges marks hold for any namespace.
@@ -102,6 +102,8 @@ def _hypothesis_run(config):
     if count is not None and count < 1:
         raise pytest.UsageError(f'--max-examples={count}: give a positive number')
     seed = config.getoption('hypothesis_seed', None)
+    if seed is None:    # an xdist worker draws with its controller's seed
+        seed = distributed.controller_seed(config)
     if seed is None:
         seed = profiles.CI_SEED if base == 'ci' else random.randrange(2 ** 32)
     seed = int(seed) if str(seed).isdigit() else seed

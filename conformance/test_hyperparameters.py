@@ -8,7 +8,7 @@ import numpy
 import pytest
 from hypothesis import given, strategies as st
 
-from conformance import devices, tolerances
+from conformance import devices, harness, tolerances
 from conformance.diff import assert_same
 from conformance.models import update_rules
 from conformance.runners import optim as runner
@@ -24,7 +24,7 @@ ALL_NAMES = sorted({name for names in update_rules.DEFAULTS.values() for name in
 
 def expected_readings(scenario, ops):
     """The optimizer holds its values; a rule reads its own, else the optimizer's."""
-    optimizer = scenario.effective_hyper()
+    optimizer = update_rules.without_adabound(scenario.effective_hyper())
     own = {path: {} for path in scenario.init}
     names = list(optimizer)
 
@@ -87,33 +87,68 @@ def test_optimizer_changes_between_updates_reach_only_rules_without_their_own_va
 def test_each_optimizer_proxies_its_documented_hyperparameters(out_dir, ns, optimizer, data):
     """An optimizer's hyperparameter holds exactly its constructor arguments
     (documented defaults for the rest), and each is readable and writable as
-    an attribute of the optimizer that forwards to ``optimizer.hyperparam``."""
-    defaults = update_rules.DEFAULTS[optimizer]
-    given_values = data.draw(strategies.hyperparameters(optimizer), label='constructor arguments')
-    new_values = data.draw(strategies.hyperparameters(optimizer), label='assigned')
+    an attribute of the optimizer that forwards to ``optimizer.hyperparam``
+    (AdaBound's names: ``test_adam_holds_adabounds_hyperparameters``)."""
+    defaults = update_rules.core_defaults(optimizer)
+    drawn = strategies.hyperparameters(optimizer, exclude=update_rules.ADABOUND)
+    given_values = data.draw(drawn, label='constructor arguments')
+    new_values = data.draw(drawn, label='assigned')
     opt = getattr(ns.optimizers, optimizer)(**given_values)
-    assert_same(opt.hyperparam.get_dict(), {**defaults, **given_values},
+
+    def held():
+        return update_rules.without_adabound(opt.hyperparam.get_dict())
+    assert_same(held(), {**defaults, **given_values},
                 f'{optimizer}(**{given_values}).hyperparam.get_dict()')
     assert_same({n: getattr(opt, n) for n in defaults}, {**defaults, **given_values},
                 f'{optimizer} attributes')
     for name, value in new_values.items():
         setattr(opt, name, value)
-    assert_same(opt.hyperparam.get_dict(), {**defaults, **given_values, **new_values},
+    assert_same(held(), {**defaults, **given_values, **new_values},
                 f'{optimizer}.hyperparam after assigning {new_values} to the optimizer')
+
+
+@rule(FAMILY, source='chainer/optimizers/adam.py:Adam.__init__, AdamRule.__init__@v7.8.1 (SEMANTICS E3)')
+@given(data=st.data())
+def test_adam_holds_adabounds_hyperparameters(ns, data):
+    """AdaBound's ``adabound``, ``final_lr`` and ``gamma`` (Chainer 6) are
+    Adam hyperparameters like the others: documented defaults, constructor
+    arguments of ``Adam`` and ``AdamRule``, proxied by the optimizer."""
+    defaults = {name: update_rules.DEFAULTS['Adam'][name] for name in update_rules.ADABOUND}
+    hyperparam = ns.optimizers.Adam().hyperparam
+    held = {name: harness.attribute(hyperparam, name, f'optimizers.Adam.{name}')
+            for name in update_rules.ADABOUND}
+    assert held == defaults, f'Adam().hyperparam holds {held}, expected {defaults}'
+    values = data.draw(strategies.hyperparameters('Adam').map(
+        lambda drawn: {name: drawn[name] for name in update_rules.ADABOUND if name in drawn}),
+        label='AdaBound arguments')
+    new_values = {'final_lr': values.get('final_lr', 0.1) / 2, 'gamma': values.get('gamma', 1e-3) / 2}
+    for owner, build in (('Adam', ns.optimizers.Adam), ('AdamRule', ns.optimizers.adam.AdamRule)):
+        target = harness.call_with(f'optimizers.{owner}', build, **values)
+        hyperparam = target.hyperparam
+        assert_same({name: getattr(hyperparam, name) for name in update_rules.ADABOUND},
+                    {**defaults, **values}, f'{owner}(**{values}).hyperparam')
+    opt = ns.optimizers.Adam(**values)
+    for name, value in new_values.items():
+        setattr(opt, name, value)
+    assert_same({name: getattr(opt.hyperparam, name) for name in new_values}, new_values,
+                f'Adam(**{values}).hyperparam after assigning {new_values} to the optimizer')
 
 
 @rule(FAMILY, level='quirk', source='chainer/optimizer.py:HyperparameterProxy@v7.8.1 (SEMANTICS E3)')
 @pytest.mark.parametrize('optimizer', strategies.OPTIMIZERS)
 def test_an_unproxied_name_set_on_the_optimizer_does_not_reach_its_hyperparameters(ns, optimizer):
     """Only the optimizer's own names are forwarded: assigning another (e.g.
-    ``AdaDelta().lr``) leaves ``hyperparam`` without it."""
+    ``AdaDelta().lr``) leaves ``hyperparam`` as it was (its defaults are
+    another property's)."""
     defaults = update_rules.DEFAULTS[optimizer]
     opt = getattr(ns.optimizers, optimizer)()
+    before = opt.hyperparam.get_dict()
     others = [n for n in ALL_NAMES if n not in defaults and not hasattr(type(opt), n)]
     for name in others:
         setattr(opt, name, 0.5)
-        assert opt.hyperparam.get_dict() == defaults, (
-            f'{optimizer}().{name} = 0.5 reached hyperparam: {opt.hyperparam.get_dict()}')
+        assert opt.hyperparam.get_dict() == before, (
+            f'{optimizer}().{name} = 0.5 reached hyperparam: {opt.hyperparam.get_dict()}, '
+            f'was {before}')
         with pytest.raises(AttributeError):
             getattr(opt.hyperparam, name)
 
@@ -127,16 +162,18 @@ def test_a_rule_built_by_hand_holds_its_arguments_over_its_parents_values(ns, op
     hyperparameter, whose parent is the one given, else a hyperparameter
     holding the optimizer's documented defaults."""
     rule_class = type(getattr(ns.optimizers, optimizer)().create_update_rule())
-    given = data.draw(strategies.hyperparameters(optimizer), label='rule arguments')
-    parent_values = {**update_rules.DEFAULTS[optimizer],
-                     **data.draw(strategies.hyperparameters(optimizer), label='parent values')}
+    drawn = strategies.hyperparameters(optimizer, exclude=update_rules.ADABOUND)
+    given = data.draw(drawn, label='rule arguments')
+    parent_values = {**update_rules.DEFAULTS[optimizer],   # as an optimizer's would
+                     **data.draw(drawn, label='parent values')}
     parent = ns.optimizer.Hyperparameter()
     for name, value in parent_values.items():
         setattr(parent, name, value)
     for base, where in ((None, 'no parent'), (parent, f'parent {parent_values}')):
         rule = rule_class(**given) if base is None else rule_class(base, **given)
-        inherited = update_rules.DEFAULTS[optimizer] if base is None else parent_values
-        assert_same(rule.hyperparam.get_dict(), {**inherited, **given},
+        inherited = update_rules.core_defaults(optimizer) if base is None else parent_values
+        assert_same(update_rules.without_adabound(rule.hyperparam.get_dict()),
+                    update_rules.without_adabound({**inherited, **given}),
                     f'{rule_class.__name__}(**{given}) with {where}: hyperparam.get_dict()')
         if base is not None:
             assert rule.hyperparam.parent is parent, (
@@ -149,13 +186,13 @@ def test_each_proxy_documents_itself_as_an_alias_of_its_hyperparameter(ns, optim
     """Read on the class, each proxied name is the proxy itself, whose
     docstring is ``Alias to ``self.hyperparam.<name>````."""
     cls = getattr(ns.optimizers, optimizer)
-    docs = {name: getattr(cls, name).__doc__ for name in update_rules.DEFAULTS[optimizer]}
+    docs = {name: getattr(cls, name).__doc__ for name in update_rules.core_defaults(optimizer)}
     expected = {name: f'Alias to ``self.hyperparam.{name}``' for name in docs}
     assert docs == expected, f'{optimizer} proxies: {docs}, expected {expected}'
 
 
 @rule(FAMILY, source='chainer/optimizers/adam.py:Adam.lr, Adam.alpha_t@v7.8.1 (SEMANTICS E3, E9)')
-@given(hyper=strategies.hyperparameters('Adam', exclude=('adabound',)),
+@given(hyper=strategies.hyperparameters('Adam', exclude=update_rules.ADABOUND),
        steps=st.integers(1, 4), frozen=st.booleans())
 def test_adam_lr_is_a_read_only_alias_of_the_optimizers_alpha_t(out_dir, ns, hyper, steps, frozen):
     """``Adam.lr`` (deprecated) and ``Adam.alpha_t`` are
@@ -170,7 +207,7 @@ def test_adam_lr_is_a_read_only_alias_of_the_optimizers_alpha_t(out_dir, ns, hyp
         with pytest.raises(RuntimeError):
             opt.lr
     with pytest.raises(RuntimeError):
-        opt.alpha_t
+        harness.attribute(opt, 'alpha_t', 'optimizers.Adam.alpha_t')
     with pytest.raises(AttributeError):
         opt.lr = 0.5
     built.rule('/p').enabled = not frozen
@@ -199,7 +236,7 @@ def test_adam_learning_rate_errors_and_warnings_are_worded_as_chainers(ns):
     AdamRule>.lr has been renamed to AdamRule.alpha_t. Use of <Adam or
     AdamRule>.lr is deprecated in Chainer v6.``"""
     built = runner.Built(ns, strategies.single_param_tree((2,)), {'/p': numpy.ones(2, 'f')})
-    opt = ns.optimizers.AdaBound()
+    opt = harness.call_with('optimizers.Adam', ns.optimizers.Adam, adabound=True)
     opt.setup(built.root)
     never_ran = ('Can\'t determine the {} of {} optimizer because the update steps have '
                  'not been started.')
@@ -229,7 +266,7 @@ def test_adam_learning_rate_errors_and_warnings_are_worded_as_chainers(ns):
 
 
 @rule(FAMILY, source='chainer/optimizer.py:Optimizer.setup, GradientMethod.setup@v7.8.1 (SEMANTICS E1)')
-@given(scenario=frozen_scenarios(exclude=('adabound',)), epochs=st.integers(0, 2),
+@given(scenario=frozen_scenarios(exclude=update_rules.ADABOUND), epochs=st.integers(0, 2),
        data=st.data())
 def test_setup_again_starts_over_with_new_rules_and_no_hooks(out_dir, ns, scenario, epochs, data):
     """``setup`` returns the optimizer, resets t and epoch, drops the
@@ -379,8 +416,9 @@ def test_adam_presets_are_adam_with_their_flags_and_argument_order(ns, preset, d
 def test_hyperparameter_repr_lists_every_value_by_name(ns, optimizer, data):
     """``repr(hyperparam)`` is ``Hyperparameter(name=value, ...)`` over the
     values it sees (its parents' included), sorted by name."""
-    opt = getattr(ns.optimizers, optimizer)(
-        **data.draw(strategies.hyperparameters(optimizer), label='constructor arguments'))
+    opt = getattr(ns.optimizers, optimizer)(**data.draw(
+        strategies.hyperparameters(optimizer, exclude=update_rules.ADABOUND),
+        label='constructor arguments'))
     seen = opt.hyperparam.get_dict()
     expected = 'Hyperparameter(%s)' % ', '.join(f'{k}={seen[k]}' for k in sorted(seen))
     assert repr(opt.hyperparam) == expected, (repr(opt.hyperparam), expected)

@@ -102,6 +102,23 @@ def test_initialize_runs_once_unless_the_trigger_reports_finished(out_dir, ns, s
     check(out_dir, ns, scenario, project, "initialize and calls ('call', label, it, before)")
 
 
+@rule('lifecycle', source=RUN_SOURCE)
+@given(form=st.sampled_from(('function', 'object')), at_extend=st.none() | st.booleans(),
+       at_run=st.none() | st.booleans(), stop=st.integers(1, 3))
+def test_initialize_reads_finished_from_the_registered_trigger_when_run_starts(
+        out_dir, ns, form, at_extend, at_run, stop):
+    """``extend`` keeps a callable trigger itself (``get_trigger`` returns it
+    unchanged) and ``run`` reads its ``finished`` when it starts: the value
+    set, changed or removed after ``extend`` decides whether ``initialize``
+    runs (``None``: no such attribute)."""
+    seen = trainer_api.run_finished_changed_after_extend(
+        ns, out_dir, form, at_extend, at_run, stop)
+    expected = [('initialize',)] * (not at_run) + [('call', it) for it in range(1, stop + 1)]
+    assert seen == expected, (
+        f'a {form} trigger whose finished was {at_extend} at extend and {at_run} at run '
+        f'(None: absent): the extension saw {seen}, expected {expected}')
+
+
 # --- errors and finalization ------------------------------------------------------
 
 @rule('lifecycle', source=RUN_SOURCE)

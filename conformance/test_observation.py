@@ -14,7 +14,7 @@ from hypothesis import given, strategies as st
 
 from conformance import harness
 from conformance.diff import model_mismatch
-from conformance.diff.observation import explain_log, log_differences
+from conformance.diff.observation import explain_log, log_differences, mean_bound
 from conformance.models import observation as model
 from conformance.runners import observation as runner
 from conformance.spec import diverges, rule
@@ -205,20 +205,27 @@ FINITE = st.floats(-4, 4, allow_nan=False, width=32)
     min_size=1, max_size=5))
 def test_fail_on_non_number_raises_after_the_first_update_that_makes_a_parameter_non_finite(
         out_dir, ns, grads):
-    """``FailOnNonNumber`` raises ``RuntimeError`` at the first iteration
-    whose update left a NaN or infinity in a parameter; none otherwise."""
+    """``FailOnNonNumber`` raises ``RuntimeError("Kill the process since
+    parameters in optimizer 'main' diverge. R.I.P.")`` at the first
+    iteration whose update left a NaN or infinity in a parameter; none
+    otherwise."""
     trainer, _ = parameter_trainer(ns, runner.fresh_dir(out_dir), grads,
                                    [ns.training.extensions.FailOnNonNumber()])
     bad = [i + 1 for i, g in enumerate(grads) if not numpy.isfinite(g).all()]
+    message = None
     try:
         with numpy.errstate(all='ignore'):
             trainer.run()
         raised = None
-    except RuntimeError:
-        raised = trainer.updater.iteration
+    except RuntimeError as error:
+        raised, message = trainer.updater.iteration, str(error)
     expected = bad[0] if bad else None
     assert raised == expected, (f'FailOnNonNumber raised at iteration {raised}, expected '
                                 f'{expected}; gradients {grads}')
+    expected_message = ("Kill the process since parameters in optimizer 'main' diverge. "
+                        'R.I.P.' if bad else None)
+    assert message == expected_message, (f'FailOnNonNumber raised {message!r}, expected '
+                                         f'{expected_message!r}')
 
 
 @rule('observation', source='chainer/training/extensions/parameter_statistics.py:'
@@ -253,3 +260,110 @@ def test_parameter_statistics_reports_each_statistic_under_chainers_key(
         got = [(k, float(v)) for k, v in observation]
         assert got == expected, model_mismatch(grads, expected, got,
                                                'ParameterStatistics report')
+
+
+PROGRESS_SOURCE = ('chainer/training/extensions/progress_bar.py:ProgressBar@v7.8.1; '
+                   'chainer/training/extensions/util.py:ProgressBar.update@v7.8.1')
+
+
+@rule('observation', source=PROGRESS_SOURCE + ' (SEMANTICS M10)', level='quirk')
+@given(run=scenarios.progress_scenarios())
+def test_progress_bar_draws_the_training_and_epoch_bars_every_update_interval(
+        out_dir, ns, run):
+    """At each update whose iteration is a multiple of ``update_interval``
+    ``ProgressBar`` writes ``ESC [J``, a 50-character bar of the training
+    done (iterations or epochs over the stop trigger's length, as
+    ``{:6.2%}``), one of the current epoch's fraction, ``{iteration:10}
+    iter, {epoch} epoch / {length} {unit}s``, a speed line (its clock parts
+    not compared) and ``ESC [4A``; ``finalize`` writes ``ESC [J``."""
+    scenario, stop, update_interval = run
+    text = runner.run_progress_bar(ns, out_dir, scenario, stop, update_interval)
+    expected = model.progress_bar_text(
+        scenario.states_until(stop), update_interval, stop)
+    assert text == expected, model_mismatch(
+        run, expected.split('\033'), text.split('\033'), 'ProgressBar output (split at ESC)')
+
+
+@rule('observation', source=PROGRESS_SOURCE + ' (SEMANTICS M10)', level='quirk')
+@diverges('chainer', reason='ProgressBar builds its bar without training_length, bar_length '
+          'and out, so it draws 50 characters for the stop trigger\'s length on the '
+          'sys.stdout of its construction, whatever the documented arguments say',
+          source='chainer/training/extensions/progress_bar.py:ProgressBar.__init__@v7.8.1')
+@given(run=scenarios.progress_scenarios(),
+       length=st.tuples(st.integers(1, 6), st.just('iteration'))
+       | st.tuples(st.integers(1, 3), st.just('epoch')),
+       bar_length=st.integers(1, 20))
+def test_progress_bar_honours_training_length_bar_length_and_out(
+        out_dir, ns, run, length, bar_length):
+    """Documented: ``training_length`` is the "length of whole training"
+    (the stop trigger's only "if this value is omitted"), ``bar_length``
+    the "length of the progress bar in characters", ``out`` the "stream to
+    print the bar"; the training bar is full from the training length on."""
+    scenario, stop, update_interval = run
+    text = runner.run_progress_bar(ns, out_dir, scenario, stop, update_interval,
+                                   documented=(length, bar_length))
+    expected = model.progress_bar_text(
+        scenario.states_until(stop), update_interval, length, bar_length)
+    assert text == expected, model_mismatch(
+        (run, length, bar_length), expected.split('\033'), text.split('\033'),
+        'ProgressBar output on out= (split at ESC)')
+
+
+@rule('observation', source='chainer/training/extensions/plot_report.py:'
+      'PlotReport.__call__@v7.8.1 (SEMANTICS M11)')
+@given(scenario=scenarios.stream_scenarios(max_iterations=3), y_keys=scenarios.plot_keys(),
+       x_key=st.sampled_from([None, 'iteration', 'epoch']),
+       filename=st.sampled_from([None, 'loss.png']),
+       marker=st.sampled_from([runner.DEFAULT, 'x', 'o', None]))
+def test_plot_report_saves_a_figure_of_the_interval_means_of_its_keys_at_each_firing(
+        out_dir, ns, scenario, y_keys, x_key, filename, marker):
+    """At each firing of its trigger ``PlotReport`` appends to each y key
+    observed in the interval the point (``x_key``, its mean) and, if any key
+    has points, saves a PNG ``out/<filename>`` (``plot.png`` by default),
+    ``x_key`` (``'iteration'`` by default) as the x label, one line per
+    such key in ``y_keys`` order with all its points and the given marker
+    (``'x'`` by default); with no point it saves nothing."""
+    figures, files, left = runner.run_plot_report(ns, out_dir, scenario, y_keys, x_key,
+                                                  filename, marker)
+    x_key = x_key or 'iteration'
+    marker = 'x' if marker is runner.DEFAULT else marker
+    expected = model.plot_report_figures(scenario.stream(), scenario.states(), y_keys, x_key,
+                                         scenario.trigger)
+    context = f'y_keys {y_keys}, x_key {x_key!r}, marker {marker!r}'
+    assert files == [(i, True) for i, _ in expected], model_mismatch(
+        scenario, [(i, True) for i, _ in expected], files,
+        '(iteration, a PNG) where the image file was written', context)
+    shape = [(i, x_key, [(key, xs, marker or 'None') for key, xs, _, _ in lines])
+             for i, lines in expected]
+    got = [(i, label, [(key, xs, m) for key, xs, _, m in lines]) for i, label, lines in figures]
+    assert got == shape, model_mismatch(scenario, shape, got,
+                                        '(iteration, x label, [(line, xs, marker)])', context)
+    for (i, lines), (_, _, drawn) in zip(expected, figures):
+        for (key, _, means, values), (_, _, ys, _) in zip(lines, drawn):
+            bounds = [mean_bound(v) for v in values]
+            assert len(ys) == len(means) and all(
+                abs(y - m) <= b for y, m, b in zip(ys, means, bounds)), (
+                f'the line of {key} at iteration {i} plots {ys}, expected the interval means '
+                f'{means} of {values}\n  {scenario}\n  {context}')
+    assert left == [], f'files left in out: {left}'
+
+
+@rule('resume', source='chainer/training/extensions/print_report.py:PrintReport@v7.8.1 '
+      '(SEMANTICS M2)', level='quirk')
+@given(scenario=scenarios.stream_scenarios(max_iterations=6).filter(
+    lambda s: s.iterations >= 2), data=st.data(), owned=st.booleans(),
+       entries=st.lists(st.sampled_from(['epoch', 'iteration', 'main/loss', 'x', 'absent']),
+                        unique=True, min_size=1, max_size=3))
+def test_print_report_after_a_resume_prints_its_header_and_the_whole_restored_log(
+        out_dir, ns, scenario, data, owned, entries):
+    """A fresh ``PrintReport`` in a trainer resumed from a snapshot (its
+    ``LogReport`` registered, or its own) does not know what was printed
+    before: at its first call it writes the header and every row of the
+    restored log, then the new rows, so its output is that of a whole
+    uninterrupted run."""
+    at = data.draw(st.integers(1, scenario.iterations - 1), label='interrupted at')
+    text, log = runner.run_print_report_resumed(ns, out_dir, scenario, entries, at, owned)
+    expected = model.print_report_text(entries, log)
+    assert text == expected, model_mismatch(
+        scenario, expected.splitlines(True), text.splitlines(True),
+        f'PrintReport lines after resuming at {at}', f'entries {entries}, owned {owned}')

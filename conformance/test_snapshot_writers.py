@@ -13,7 +13,7 @@ from hypothesis import given, strategies as st
 from conformance.diff import model_mismatch
 from conformance.models.observation import retained_snapshots
 from conformance.runners import observation as runner
-from conformance.spec import rule
+from conformance.spec import diverges, rule
 from conformance.strategies import observation as scenarios
 
 SOURCE = 'chainer/training/extensions/_snapshot.py:_Snapshot.__call__@v7.8.1 (SEMANTICS I8)'
@@ -55,3 +55,45 @@ def test_autoload_resumes_from_the_newest_snapshot_left(out_dir, ns, scenario):
     expected = retained_snapshots(taken + more, scenario.n_retains)
     assert sorted(os.listdir(out)) == expected, model_mismatch(
         scenario, expected, sorted(os.listdir(out)), 'files left after both runs')
+
+
+QUEUE_WRITERS = ('ThreadQueueWriter', 'ProcessQueueWriter')
+
+
+@rule('snapshot-writers', source=SOURCE.replace('(SEMANTICS I8)', '(SEMANTICS M12)'))
+@diverges('chainer', reason='snapshot(n_retains=...) registers its clean-up on the queue '
+          'writer, but the queued task is another writer that runs its own (empty) hooks, so '
+          'every snapshot is kept',
+          source='chainer/training/extensions/snapshot_writers.py:QueueWriter.__call__@v7.8.1')
+@given(scenario=scenarios.retaining_snapshot_scenarios(), writer=st.sampled_from(QUEUE_WRITERS))
+def test_queue_writers_leave_the_newest_n_retains_snapshots(out_dir, ns, scenario, writer):
+    """Documented for ``snapshot``: ``n_retains`` is the "number of snapshot
+    files to retain through the cleanup", with a str file name and any
+    built-in writer, the queue writers among them."""
+    out = runner.fresh_dir(out_dir)
+    _, taken = runner.snapshot_run(ns, out, scenario, scenario.iterations, writer)
+    expected = retained_snapshots(taken, scenario.n_retains)
+    left = sorted(os.listdir(out))
+    assert left == expected, model_mismatch(scenario, expected, left, f'files left ({writer})')
+
+
+@rule('snapshot-writers', source='chainer/training/extensions/snapshot_writers.py:'
+      'Writer.save@v7.8.1 (SEMANTICS I8)')
+@given(scenario=scenarios.snapshot_scenarios(), writer=st.sampled_from(WRITERS))
+def test_writers_save_into_a_temporary_directory_inside_out_then_move_the_file(
+        out_dir, ns, scenario, writer):
+    """The writer calls ``savefun(path, target)`` with ``path`` =
+    ``<out>/tmp<file name><random>/<file name>``, then moves the file to
+    ``<out>/<file name>``; the temporary directory does not stay."""
+    out = runner.fresh_dir(out_dir)
+    paths = runner.snapshot_paths(ns, out, scenario, writer)
+    taken = [f'snapshot_iter_{i}' for i in range(1, scenario.iterations + 1)
+             if i % scenario.every == 0 and i not in scenario.skip]
+    wrong = [(name, path) for name, path in zip(taken, paths)
+             if os.path.basename(path) != name
+             or os.path.dirname(os.path.dirname(path)) != out
+             or not os.path.basename(os.path.dirname(path)).startswith('tmp' + name)]
+    assert len(paths) == len(taken) and not wrong, (
+        f'savefun got {paths} for {taken} in {out} ({writer}); expected '
+        f'<out>/tmp<name>.../<name>\n  {scenario}')
+    assert sorted(os.listdir(out)) == retained_snapshots(taken, scenario.n_retains)

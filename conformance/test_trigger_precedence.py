@@ -91,17 +91,24 @@ def test_trigger_attribute_none_never_fires(out_dir, ns, stop, form, passed_none
 
 @rule('trigger-precedence', source='chainer/training/util.py:get_trigger@v7.8.1')
 @given(period=st.integers(1, 5), unit=st.sampled_from(('iteration', 'epoch')),
-       as_list=st.booleans())
+       as_list=st.booleans(), form=st.sampled_from(('function', 'object', 'interval')))
 def test_get_trigger_keeps_callables_and_builds_interval_triggers(
-        out_dir, ns, period, unit, as_list):
-    """``get_trigger`` returns a callable unchanged, a never-firing trigger
-    for ``None``, and an ``IntervalTrigger`` of the same period and unit
-    for anything else (a tuple or a list)."""
+        out_dir, ns, period, unit, as_list, form):
+    """``get_trigger`` returns a callable unchanged (the very object: a
+    function, a callable object, a trigger), a never-firing trigger for
+    ``None``, and an ``IntervalTrigger`` of the same period and unit for
+    anything else (a tuple or a list)."""
     get_trigger = ns.training.get_trigger
 
-    def mine(trainer):
+    class Mine:
+        def __call__(self, trainer):
+            return True
+
+    def function(trainer):
         return True
-    assert get_trigger(mine) is mine
+    mine = {'function': function, 'object': Mine(),
+            'interval': ns.training.triggers.IntervalTrigger(period, unit)}[form]
+    assert get_trigger(mine) is mine, f'get_trigger(a {form}) returned {get_trigger(mine)!r}'
     never = get_trigger(None)
     trainer = harness.make_trainer(ns, out_dir, stop=(3, 'iteration'))
     answers = []

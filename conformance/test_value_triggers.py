@@ -1,12 +1,13 @@
-"""When the best-value triggers fire and when ``EarlyStoppingTrigger`` stops
-a run, also across a resume (family 'value-triggers'; the resume properties
-in 'resume').
+"""When the best-value triggers and ``TimeTrigger`` fire and when
+``EarlyStoppingTrigger`` stops a run, also across a resume (family
+'value-triggers'; the resume properties in 'resume').
 
 A scenario reports ``main/<monitor>`` = ``values[i]`` at update ``i + 1``
-(nothing where ``None``); the model is ``conformance/models/observation.py``
-(SEMANTICS C8, C9, M8).
+(nothing where ``None``); ``TimeTrigger`` runs on a trainer whose
+``elapsed_time`` is a generated clock; the model is
+``conformance/models/observation.py`` (SEMANTICS C8, C9, C10, M8).
 """
-from hypothesis import given
+from hypothesis import given, strategies as st
 
 from conformance.diff import model_mismatch
 from conformance.models import observation as model
@@ -117,3 +118,39 @@ def test_early_stopping_trigger_starts_over_after_a_resume(out_dir, ns, scenario
     stopped = runner.run_early_stopping(ns, out_dir, scenario, interrupt_at=scenario.at)
     assert stopped == expected, (f'the resumed run stopped after {stopped} updates, expected '
                                  f'{expected}\n  {scenario}')
+
+
+TIME_SOURCE = 'chainer/training/triggers/time_trigger.py:TimeTrigger@v7.8.1 (SEMANTICS C10)'
+
+
+@rule('value-triggers', source=TIME_SOURCE)
+@given(period=scenarios.PERIODS, clock=scenarios.clocks())
+def test_time_trigger_fires_once_per_period_of_elapsed_time_catching_up_after_pauses(
+        out_dir, ns, period, clock):
+    """``TimeTrigger(period)`` fires when ``trainer.elapsed_time`` is
+    strictly past its next time, which starts at ``period`` and moves one
+    period on per firing (so after a pause of several periods it fires at
+    each call until it has caught up).  Only the firings are read: how a
+    snapshot stores ``next_time`` is the resume property's."""
+    fired, _ = runner.run_time_trigger(ns, out_dir, period, clock, read_next_time=False)
+    expected, _ = model.time_trigger_firings(period, clock)
+    expected = [i + 1 for i in expected]
+    assert fired == expected, model_mismatch(
+        clock, expected, fired, f'iterations where TimeTrigger({period}) fired',
+        'elapsed time at each update: ' + repr(clock))
+
+
+@rule('resume', source=TIME_SOURCE.replace('@', '.serialize@'))
+@given(period=scenarios.PERIODS, clock=scenarios.clocks().filter(lambda c: len(c) >= 2),
+       data=st.data())
+def test_resumed_time_trigger_keeps_its_next_time(out_dir, ns, period, clock, data):
+    """Interrupted at a generated iteration, saved with ``save_npz`` and
+    loaded into a fresh trainer, ``TimeTrigger`` restores ``next_time`` and
+    fires where the uninterrupted run's fires; the trainer saves it as
+    ``extension_triggers/<name>/next_time``, equal at the end of both runs."""
+    at = data.draw(st.integers(1, len(clock) - 1), label='interrupted at')
+    whole = runner.run_time_trigger(ns, out_dir, period, clock)
+    resumed = runner.run_time_trigger(ns, out_dir, period, clock, interrupt_at=at)
+    assert resumed == whole, model_mismatch(
+        clock, whole[0], resumed[0], f'TimeTrigger({period}) firings after resuming at {at}',
+        f'next_time saved at the end: {resumed[1]!r}, uninterrupted {whole[1]!r}')

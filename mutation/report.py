@@ -95,7 +95,7 @@ def collect(work, equivalent):
             if status in UNDETECTED and name in equivalent:
                 status = 'equivalent'
             rows.append((name, status))
-    return modules
+    return {module: rows for module, rows in modules.items() if rows}   # a sample of some areas
 
 
 def score(counter):

@@ -3,6 +3,7 @@
     python mutation/run.py                 # every mutant (see README for the time)
     python mutation/run.py --sample 50     # 50 mutants per module, fixed seed
     python mutation/run.py --only 'reference.training.triggers*'   # one area
+    python mutation/run.py --only 'reference.iterators*' --sample 40   # a sample of one area
     python mutation/run.py --retest        # after changing the suite or the reference:
                                            # re-run the undetected and changed mutants
     python mutation/run.py --resume        # go on with an interrupted run
@@ -19,6 +20,7 @@ go undetected are then re-run one fresh process each (see ``confirm``).  The
 report is written by mutation/report.py.
 """
 import argparse
+import fnmatch
 import json
 import os
 import pathlib
@@ -100,12 +102,16 @@ def mutant_names_by_module():
             for meta in sorted((WORK / 'mutants').rglob('*.py.meta'))}
 
 
-def stratified_sample(per_module, seed):
+def stratified_sample(per_module, seed, only=()):
     """``per_module`` mutants of every module (all of a smaller one), drawn
-    with ``seed``; recorded in build/mutation/sample.json for the report."""
+    with ``seed``; recorded in build/mutation/sample.json for the report.
+    ``only``: mutant-name globs; the modules with no matching mutant are
+    left out, and only matching mutants are drawn."""
     rng = random.Random(seed)
     chosen = []
     for module, names in mutant_names_by_module().items():
+        if only:
+            names = [n for n in names if any(fnmatch.fnmatchcase(n, g) for g in only)]
         chosen += names if len(names) <= per_module else rng.sample(names, per_module)
     (WORK / 'sample.json').write_text(json.dumps(
         dict(per_module=per_module, seed=seed, names=sorted(chosen)), indent=1))
@@ -158,7 +164,7 @@ def main(argv=None):
     elif args.resume:
         shutil.copy2(HERE / 'mutmut.cfg', WORK / 'setup.cfg')
         if args.sample:
-            names = unchecked(stratified_sample(args.sample, args.seed))
+            names = unchecked(stratified_sample(args.sample, args.seed, args.only))
             if names:
                 mutmut(children, *names)
         else:
@@ -167,12 +173,12 @@ def main(argv=None):
     elif not args.report_only:
         prepare()
         (WORK / 'sample.json').unlink(missing_ok=True)
-        if args.only:
-            mutmut(children, *args.only)
-        elif args.sample:
+        if args.sample:
             # Generates the mutants and the test selection, runs none of them.
             mutmut(children, 'no-such-mutant*')
-            mutmut(children, *stratified_sample(args.sample, args.seed))
+            mutmut(children, *stratified_sample(args.sample, args.seed, args.only))
+        elif args.only:
+            mutmut(children, *args.only)
         else:
             mutmut(children)
         confirm(undetected_mutant_names(), children)

@@ -181,3 +181,70 @@ def retained_snapshots(taken, n_retains):
         kept = [k for k in kept if k != name] + [name]
         kept = kept[-n_retains:]
     return sorted(kept)
+
+
+# --- ProgressBar (SEMANTICS M10) ---------------------------------------------------------
+
+SPEED = '<speed>\n'
+
+
+def progress_bar_text(states, update_interval, training_length, bar_length=50):
+    """What ``ProgressBar`` writes over a run with updater ``states`` (one
+    per update), the clock-dependent speed line as ``SPEED``: at each
+    update whose iteration is a multiple of ``update_interval``, ``ESC [J``,
+    the whole-training bar (iterations or epochs done over the length,
+    capped at 1), the epoch bar (the fraction of the current epoch), the
+    counts, the speed line, then ``ESC [4A``; at the end ``ESC [J``."""
+    length, unit = training_length
+
+    def bar(rate):
+        marks = '#' * int(rate * bar_length)
+        return '[{}{}] {:6.2%}'.format(marks, '.' * (bar_length - len(marks)), rate)
+
+    text = ''
+    for iteration, epoch, detail, *_ in states:
+        if iteration % update_interval:
+            continue
+        rate = min((iteration if unit == 'iteration' else detail) / length, 1.0)
+        text += ('\033[J     total ' + bar(rate) + '\nthis epoch ' + bar(detail - int(detail))
+                 + '\n{:10} iter, {} epoch / {} {}s\n'.format(iteration, epoch, length, unit)
+                 + SPEED + '\033[4A')
+    return text + '\033[J'
+
+
+# --- PlotReport (SEMANTICS M11) ----------------------------------------------------------
+
+def plot_report_figures(stream, states, y_keys, x_key, trigger):
+    """``(iteration, [(key, xs, means, contributing values)])`` for each
+    figure ``PlotReport`` saves: at each firing of its trigger the mean of
+    each ``y_keys`` entry seen in the interval is appended to that key's
+    points at ``x`` (``epoch`` or ``iteration``), and the figure, one line
+    per key with points (in ``y_keys`` order), is saved if it has any."""
+    points = {key: [] for key in y_keys}
+    figures = []
+    for means, values, epoch, iteration in log_entries(stream, states, y_keys, trigger):
+        x = epoch if x_key == 'epoch' else iteration
+        for key in y_keys:
+            if key in means:
+                points[key].append((x, means[key], values[key]))
+        lines = [(key, [p[0] for p in points[key]], [p[1] for p in points[key]],
+                  [p[2] for p in points[key]]) for key in y_keys if points[key]]
+        if lines:
+            figures.append((iteration, lines))
+    return figures
+
+
+# --- TimeTrigger (SEMANTICS C10) ---------------------------------------------------------
+
+def time_trigger_firings(period, clock):
+    """``(indices i where TimeTrigger(period) fires when consulted at
+    elapsed time clock[i], next_time after each call)``: it fires when its
+    next time is strictly below the elapsed time, and then moves it one
+    period on."""
+    next_time, fired, after = period, [], []
+    for i, elapsed in enumerate(clock):
+        if next_time < elapsed:
+            next_time += period
+            fired.append(i)
+        after.append(next_time)
+    return fired, after

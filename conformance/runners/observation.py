@@ -2,15 +2,19 @@
 chosen stream, with ``LogReport``, ``PrintReport``, value observers,
 best-value and early-stopping triggers, ``Evaluator`` and snapshots, built
 through ``ns``.  Each returns a plain trace (lists, dicts, numbers, text)."""
+import contextlib
 import io
 import json
 import os
+import re
 import tempfile
 import warnings
 
 import numpy
 
 from conformance import harness
+from conformance.models import observation as model
+from conformance.namespace import ImplementationLacks
 
 WRITER, EDITOR, READER = 300, 200, 100
 
@@ -98,6 +102,111 @@ def run_print_report(ns, out, scenario, entries):
     trainer.extend(ns.training.extensions.PrintReport(list(entries), out=text))
     trainer.run()
     return text.getvalue(), [dict(entry) for entry in log_report.log]
+
+
+def print_report_trainer(ns, out, scenario, entries, stop, owned):
+    """A stream trainer with a ``LogReport`` (the scenario's trigger, no
+    file) registered under its default name, or owned by the
+    ``PrintReport`` when ``owned``; returns ``(trainer, log report, text)``."""
+    trainer = stream_trainer(ns, out, scenario, stop=stop)
+    extensions, text = ns.training.extensions, io.StringIO()
+    log_report = extensions.LogReport(trigger=scenario.trigger, log_name=None)
+    if owned:
+        trainer.extend(extensions.PrintReport(list(entries), log_report=log_report, out=text))
+    else:
+        trainer.extend(log_report)
+        trainer.extend(extensions.PrintReport(list(entries), out=text))
+    return trainer, log_report, text
+
+
+def run_print_report_resumed(ns, out, scenario, entries, at, owned):
+    """``(text of a fresh PrintReport in a trainer resumed from a
+    save_npz snapshot taken at iteration at, the uninterrupted run's
+    log)``."""
+    out = fresh_dir(out)
+    stop = (scenario.iterations, 'iteration')
+    whole, log_report, _ = print_report_trainer(ns, out, scenario, entries, stop, owned)
+    whole.run()
+    first, _, _ = print_report_trainer(ns, out, scenario, entries, (at, 'iteration'), owned)
+    first.run()
+    ns.serializers.save_npz(os.path.join(out, 'snapshot'), first)
+    resumed, _, text = print_report_trainer(ns, out, scenario, entries, stop, owned)
+    ns.serializers.load_npz(os.path.join(out, 'snapshot'), resumed)
+    resumed.run()
+    return text.getvalue(), [dict(entry) for entry in log_report.log]
+
+
+# --- ProgressBar -------------------------------------------------------------------------
+
+SPEED_LINE = re.compile(r'[^\n\033]*iters/sec\. Estimated time to finish: [^\n]*\.\n')
+
+
+def run_progress_bar(ns, out, scenario, stop, update_interval, documented=None):
+    """What a ``ProgressBar`` wrote, each speed line replaced by
+    ``model.SPEED``.  Without ``documented`` it is built with its defaults
+    but ``update_interval`` and ``out``, and ``sys.stdout`` is that stream
+    while it is built (Chainer's bar writes to the standard output of that
+    moment); ``documented = (training_length, bar_length)`` passes them
+    and ``out`` only."""
+    trainer = stream_trainer(ns, fresh_dir(out), scenario, stop=stop)
+    text = io.StringIO()
+    ProgressBar = ns.training.extensions.ProgressBar
+    if documented is None:
+        with contextlib.redirect_stdout(text):
+            bar = ProgressBar(update_interval=update_interval, out=text)
+    else:
+        bar = ProgressBar(training_length=documented[0], update_interval=update_interval,
+                          bar_length=documented[1], out=text)
+    trainer.extend(bar)
+    trainer.run()
+    return SPEED_LINE.sub(model.SPEED, text.getvalue())
+
+
+# --- PlotReport --------------------------------------------------------------------------
+
+PNG = b'\x89PNG\r\n\x1a\n'
+DEFAULT = 'default'     # an argument left out
+
+
+def run_plot_report(ns, out, scenario, y_keys, x_key, filename, marker):
+    """``(figures, files, left)``: per figure about to be saved (seen by
+    ``postprocess``), ``(iteration, x label, [(label, xs, ys, marker)])``;
+    per update where the image file appeared (a later reader takes it
+    away), ``(iteration, whether it is a PNG)``; the files left in ``out``.
+    ``x_key`` and ``filename`` ``None``, ``marker`` ``DEFAULT``: left out."""
+    import matplotlib
+    matplotlib.use('Agg')
+    out = fresh_dir(out)
+    trainer = stream_trainer(ns, out, scenario)
+    figures, files = [], []
+
+    def postprocess(figure, axes, _):
+        figures.append((trainer.updater.iteration, axes.get_xlabel(), [
+            (line.get_label(), [float(x) for x in line.get_xdata()],
+             [float(y) for y in line.get_ydata()], line.get_marker())
+            for line in axes.get_lines()]))
+
+    kwargs = {} if filename is None else {'filename': filename}
+    kwargs.update({} if x_key is None else {'x_key': x_key})
+    kwargs.update({} if marker == DEFAULT else {'marker': marker})
+    trainer.extend(ns.training.extensions.PlotReport(
+        list(y_keys), trigger=scenario.trigger, postprocess=postprocess, **kwargs))
+    path = os.path.join(out, filename or 'plot.png')
+
+    def take_file(trainer):
+        if os.path.exists(path):
+            with open(path, 'rb') as f:
+                files.append((trainer.updater.iteration, f.read(len(PNG)) == PNG))
+            os.remove(path)
+
+    trainer.extend(take_file, priority=READER - 50)
+    # tiny images without ticks: what is compared is the data, and rendering
+    # (tick labels above all) dominates the time
+    with matplotlib.rc_context({'figure.dpi': 10, 'savefig.dpi': 10, 'xtick.bottom': False,
+                                'xtick.labelbottom': False, 'ytick.left': False,
+                                'ytick.labelleft': False}):
+        trainer.run()
+    return figures, files, sorted(os.listdir(out))
 
 
 # --- writers seen by readers in the same iteration ------------------------------------
@@ -218,6 +327,56 @@ def run_early_stopping(ns, out, scenario, interrupt_at=None):
     return trainer.updater.iteration
 
 
+# --- TimeTrigger -----------------------------------------------------------------------
+
+def clocked(trainer, clock):
+    """Give ``trainer`` a clock: its ``elapsed_time`` is ``clock[i - 1]``
+    at iteration ``i`` (0 before the first update)."""
+    trainer.__class__ = type('ClockedTrainer', (type(trainer),), {'elapsed_time': property(
+        lambda self: clock[self.updater.iteration - 1] if self.updater.iteration else 0.0)})
+    return trainer
+
+
+NEXT_TIME = 'extension_triggers/record/next_time'
+
+
+def run_time_trigger(ns, out, period, clock, interrupt_at=None, read_next_time=True):
+    """``(iterations where an extension with TimeTrigger(period) ran,
+    next_time saved with the trainer after the run)``, the trainer's
+    elapsed time being ``clock[i]`` at update ``i + 1``; interrupted at
+    ``interrupt_at``, saved with ``save_npz`` and resumed into a fresh
+    trainer with a fresh trigger when given.  ``next_time`` is read under
+    Chainer's key (a snapshot without it lacks it), and only where
+    ``read_next_time``: the firings alone do not depend on that layout."""
+    out = fresh_dir(out)
+    fired = []
+
+    def build(stop):
+        trainer = clocked(harness.make_trainer(ns, out, n=3, stop=(stop, 'iteration')), clock)
+        trainer.extend(lambda trainer: fired.append(trainer.updater.iteration), name='record',
+                       trigger=ns.training.triggers.TimeTrigger(period))
+        return trainer
+
+    if interrupt_at is not None:
+        first = build(interrupt_at)
+        first.run()
+        ns.serializers.save_npz(os.path.join(out, 'snapshot'), first)
+    trainer = build(len(clock))
+    if interrupt_at is not None:
+        ns.serializers.load_npz(os.path.join(out, 'snapshot'), trainer)
+    trainer.run()
+    if not read_next_time:
+        return fired, None
+    path = os.path.join(out, 'final')
+    ns.serializers.save_npz(path, trainer)
+    with numpy.load(path) as saved:
+        if NEXT_TIME not in saved.files:
+            raise ImplementationLacks(f'the key {NEXT_TIME!r} that save_npz(trainer) writes '
+                                      '(TimeTrigger.serialize)')
+        next_time = saved[NEXT_TIME]
+    return fired, float(next_time)
+
+
 # --- Evaluator --------------------------------------------------------------------------
 
 class Probe:
@@ -309,6 +468,26 @@ def snapshot_run(ns, out, scenario, stop, writer, autoload=False):
     trainer.extend(record)
     trainer.run()
     return (first or [None])[0], taken
+
+
+def snapshot_paths(ns, out, scenario, writer):
+    """The paths the writer ``writer`` (a name) handed to its ``savefun``
+    (which saves with ``save_npz``) over a run of the scenario."""
+    paths = []
+
+    def savefun(path, target):
+        paths.append(path)
+        ns.serializers.save_npz(path, target)
+
+    trainer = harness.make_trainer(ns, out, n=4, stop=(scenario.iterations, 'iteration'))
+    trainer.extend(harness.call_with(
+        'training.extensions.snapshot', ns.training.extensions.snapshot,
+        n_retains=scenario.n_retains,
+        writer=getattr(ns.training.extensions.snapshot_writers, writer)(savefun=savefun),
+        condition=lambda: trainer.updater.iteration not in scenario.skip),
+        trigger=(scenario.every, 'iteration'))
+    trainer.run()
+    return paths
 
 
 def run_snapshots_left(ns, out, scenario, writer=None):

@@ -8,6 +8,7 @@ import contextlib
 import dataclasses
 
 from conformance import devices, harness
+from conformance.models import update_rules
 
 
 @dataclasses.dataclass
@@ -194,14 +195,16 @@ def param_view(snap, path):
 # ---------------------------------------------------------------- hyperparameters
 
 def read_hyperparameters(built, optimizer, names):
-    """Every hyperparameter as the optimizer and each rule report it."""
+    """Every hyperparameter as the optimizer and each rule report it, but
+    AdaBound's (an optional feature with its own property)."""
     def values(source):
         return {name: getattr(source, name) for name in names}
     return {
         'optimizer': values(optimizer),
-        'optimizer.hyperparam': optimizer.hyperparam.get_dict(),
+        'optimizer.hyperparam': update_rules.without_adabound(optimizer.hyperparam.get_dict()),
         'rules': {path: {'values': values(p.update_rule.hyperparam),
-                         'get_dict': p.update_rule.hyperparam.get_dict()}
+                         'get_dict': update_rules.without_adabound(
+                             p.update_rule.hyperparam.get_dict())}
                   for path, p in built.params.items()},
     }
 
@@ -212,7 +215,7 @@ def run_hyperparameter_ops(ns, scenario, ops):
     ``('rule', path, name, value)`` sets ``rule.hyperparam.<name>`` and
     ``('del', path, name)`` deletes it."""
     built, optimizer = prepare(ns, scenario)
-    names = list({**optimizer.hyperparam.get_dict()})
+    names = list(update_rules.without_adabound(optimizer.hyperparam.get_dict()))
     readings = [read_hyperparameters(built, optimizer, names)]
     for op in ops:
         if op[0] == 'optimizer':

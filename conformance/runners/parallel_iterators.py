@@ -9,6 +9,7 @@ property can check that none is left behind.  ``hang_guard`` turns a
 ``next()`` that never returns into a ``TimeoutError``.
 """
 import contextlib
+import copy
 import functools
 import multiprocessing
 import signal
@@ -17,13 +18,17 @@ import time
 
 import numpy
 
+from conformance import devices
+from conformance.runners import training
 from conformance.runners.iterator import IteratorTrace, advance, item, plain, state
-from conformance.strategies.iterator import SeededShuffle
+from conformance.strategies.iterator import GlobalShuffle, SeededShuffle
 
 
 def order_kwargs(ns, order):
     if order is None:
         return {'shuffle': False}
+    if isinstance(order, GlobalShuffle):
+        return {} if order.shuffle is None else {'shuffle': order.shuffle}
     if isinstance(order, SeededShuffle):
         return {'order_sampler': ns.iterators.ShuffleOrderSampler(
             numpy.random.RandomState(order.seed))}
@@ -106,6 +111,70 @@ def run_save_load(ns, kind, reader, scenario, options, before):
     finally:
         finalize(iterator)
         finalize(fresh)
+
+
+@guarded
+def run_copy(ns, kind, scenario, options, before):
+    """``before`` calls, then ``copy.copy`` of the iterator (Chainer keeps
+    ``MultiprocessIterator.__copy__`` for old code); the original is
+    finalized and the copy makes the rest of the scenario's calls.  Returns
+    the copy's trace (its state when made, then the calls)."""
+    iterator = build(ns, kind, scenario, options)
+    other = None
+    try:
+        advance(iterator, None, before)
+        other = copy.copy(iterator)
+        finalize(iterator)
+        steps = [state(other)] + advance(other, None, scenario.steps - before, first=before + 1)
+        return IteratorTrace(steps, [])
+    finally:
+        finalize(iterator)
+        finalize(other)
+
+
+@guarded
+def run_training(ns, kind, scenario, order, options, out_dir):
+    """Train ``scenario`` (a ``TrainingScenario``, by ``runners/training.py``)
+    with a ``kind`` iterator (SerialIterator too) in ``order``; a
+    ``GlobalShuffle`` order runs with NumPy's global random state seeded by
+    it (and restored afterwards).
+
+    Returns ``(events, trajectory, final)``: the trainer's events; after each
+    iteration, the iterator's state (``IteratorStep``) and the parameters
+    (path -> host array); after ``run()`` returned (and finalized the
+    iterator), the iterator's state, the updater's iteration and the
+    optimizer's serialized state (``t``, ``epoch``, each rule's state)."""
+    def make_iterator(ns, dataset, scenario):
+        extra = {} if kind == 'SerialIterator' else options.kwargs(kind)
+        return getattr(ns.iterators, kind)(dataset, scenario.batch_size,
+                                           **order_kwargs(ns, order), **extra)
+
+    trajectory = []
+
+    def recorder(optimizer):
+        def record_trajectory(trainer):
+            trajectory.append((
+                state(trainer.updater.get_iterator('main')),
+                {path: devices.to_host(param.array)
+                 for path, param in training.named_params(optimizer.target)}))
+        return record_trajectory
+
+    saved = numpy.random.get_state()
+    if isinstance(order, GlobalShuffle):
+        numpy.random.seed(order.seed)
+    rig = None
+    try:
+        rig = training.build_trainer(ns, scenario, training.fresh_dir(out_dir), scenario.stop,
+                                     extensions=(recorder,), make_iterator=make_iterator)
+        rig.trainer.run()
+        iterator = rig.trainer.updater.get_iterator('main')
+        final = (state(iterator), rig.trainer.updater.iteration,
+                 training.serialized(ns, rig.optimizer))
+        return list(rig.events), trajectory, final
+    finally:
+        numpy.random.set_state(saved)
+        if rig is not None:
+            finalize(rig.trainer.updater.get_iterator('main'))
 
 
 class DatasetError(Exception):

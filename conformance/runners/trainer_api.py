@@ -175,3 +175,43 @@ def run_extend_during_run(ns, out, where, at, stop):
     trainer.extend(Adder(), name='adder', trigger=(1, 'iteration'))
     trainer.run()
     return seen, trainer.get_extension('late') is late
+
+
+# --- a trigger's finished, read when run starts --------------------------------------
+
+def run_finished_changed_after_extend(ns, out, form, at_extend, at_run, stop):
+    """Register an extension with ``initialize`` under a callable trigger (a
+    function or a callable object) that fires at every iteration; its
+    ``finished`` attribute is ``at_extend`` when ``extend`` is called and
+    ``at_run`` when ``run`` is (``None``: no such attribute).  Returns what
+    the extension saw: ``('initialize',)`` and its calls."""
+    seen = []
+
+    class Trigger:
+        def __call__(self, trainer):
+            return True
+
+    def function(trainer):
+        return True
+
+    trigger = Trigger() if form == 'object' else function
+
+    def set_finished(value):
+        if value is not None:
+            trigger.finished = value
+        elif hasattr(trigger, 'finished'):
+            del trigger.finished
+
+    class Recorder(ns.training.Extension):
+        def __call__(self, trainer):
+            seen.append(('call', trainer.updater.iteration))
+
+        def initialize(self, trainer):
+            seen.append(('initialize',))
+
+    set_finished(at_extend)
+    trainer = harness.make_trainer(ns, out, stop=(stop, 'iteration'))
+    trainer.extend(Recorder(), name='recorder', trigger=trigger)
+    set_finished(at_run)
+    trainer.run()
+    return seen

@@ -83,9 +83,16 @@ class Rig:
     out: str
 
 
-def build_trainer(ns, scenario, out, stop, *, extensions=(), autoload=False):
+def serial_iterator(ns, dataset, scenario):
+    """The iterator of the scenario's trainer, unless a property gives another."""
+    return ns.iterators.SerialIterator(dataset, scenario.batch_size, shuffle=scenario.shuffle)
+
+
+def build_trainer(ns, scenario, out, stop, *, extensions=(), autoload=False,
+                  make_iterator=serial_iterator):
     """The scenario's trainer, stopping at ``stop``; ``extensions`` are
-    callables ``(optimizer) -> extension`` registered after the shifts.  The
+    callables ``(optimizer) -> extension`` registered after the shifts;
+    ``make_iterator(ns, dataset, scenario)`` builds its iterator.  The
     ``snapshot`` extension (every ``k`` iterations) is there unless the
     scenario resumes from ``save_npz``: it costs a file write per firing."""
     model = build_model(ns, scenario)
@@ -99,8 +106,7 @@ def build_trainer(ns, scenario, out, stop, *, extensions=(), autoload=False):
                        hyperparameters(optimizer, model)))
         return loss(x)
 
-    iterator = ns.iterators.SerialIterator(
-        harness.dataset(scenario.n), scenario.batch_size, shuffle=scenario.shuffle)
+    iterator = make_iterator(ns, harness.dataset(scenario.n), scenario)
     updater = ns.training.updaters.StandardUpdater(
         iterator, optimizer, loss_func=recording_loss, device=devices.updater_device())
     rig.trainer = trainer = ns.training.Trainer(updater, stop_trigger=(stop, 'iteration'), out=out)

@@ -16,6 +16,7 @@ import numpy
 from hypothesis import strategies as st
 
 from conformance.models import update_rules
+from conformance.strategies.frozen import eps_kept_in_float16
 from conformance.strategies.optim import (
     SHAPES, Node, UpdateScenario, gradient_steps, hyper_value, hyperparameters,
     update_scenarios)
@@ -33,7 +34,7 @@ READ_AT_BUILD = {'MSVAG': ('beta',)}
 
 
 @st.composite
-def overrides(draw, scenario, exclude=('adabound',)):
+def overrides(draw, scenario, exclude=update_rules.ADABOUND):
     """Per-rule hyperparameters for a random subset of the parameters."""
     names = [n for n in update_rules.DEFAULTS[scenario.optimizer] if n not in exclude
              and n not in READ_AT_BUILD.get(scenario.optimizer, ())]
@@ -49,8 +50,8 @@ def overrides(draw, scenario, exclude=('adabound',)):
 def hyperparameter_ops(draw):
     """A scenario and a sequence of sets and deletes of hyperparameters on
     the optimizer and on rules; a delete only removes a value the rule set."""
-    scenario = draw(update_scenarios(max_steps=1, exclude=('adabound',)))
-    names = [n for n in update_rules.DEFAULTS[scenario.optimizer] if n != 'adabound']
+    scenario = draw(update_scenarios(max_steps=1, exclude=update_rules.ADABOUND))
+    names = list(update_rules.core_defaults(scenario.optimizer))
     paths = list(scenario.init)
 
     def value(name):
@@ -76,8 +77,8 @@ def hyperparameter_ops(draw):
 def mixed_hyperparameter_ops(draw):
     """Sets of optimizer and rule hyperparameters, and deletes of a value a
     rule set (see ``run_hyperparameter_ops``)."""
-    scenario = draw(update_scenarios(max_steps=1, exclude=('adabound',)))
-    names = [n for n in update_rules.DEFAULTS[scenario.optimizer] if n != 'adabound']
+    scenario = draw(update_scenarios(max_steps=1, exclude=update_rules.ADABOUND))
+    names = list(update_rules.core_defaults(scenario.optimizer))
     ops, owned = [], set()
     for _ in range(draw(st.integers(1, 6))):
         kind = draw(st.sampled_from(('optimizer', 'rule', 'del')))
@@ -96,9 +97,8 @@ def mixed_hyperparameter_ops(draw):
 
 def optimizer_changes(scenario):
     """Optimizer attributes assigned before each update of ``scenario``: a
-    random subset of its hyperparameters (but ``adabound`` and ``amsgrad``)."""
-    names = [n for n in update_rules.DEFAULTS[scenario.optimizer]
-             if n not in ('adabound', 'amsgrad')]
+    random subset of its hyperparameters (but AdaBound's and ``amsgrad``)."""
+    names = [n for n in update_rules.core_defaults(scenario.optimizer) if n != 'amsgrad']
     values = {n: hyper_value(scenario.optimizer, n, scenario.dtype) for n in names}
     return st.lists(st.fixed_dictionaries({}, optional=values),
                     min_size=scenario.steps, max_size=scenario.steps)
@@ -107,8 +107,9 @@ def optimizer_changes(scenario):
 @st.composite
 def scheduled_scenarios(draw):
     """Rule overrides at setup, then optimizer values changed between updates."""
-    scenario = draw(update_scenarios(hooks=True, exclude=('adabound', 'amsgrad')))
-    scenario.overrides = draw(overrides(scenario, exclude=('adabound', 'amsgrad')))
+    scenario = draw(update_scenarios(hooks=True, exclude=update_rules.ADABOUND + ('amsgrad',))
+                    .filter(eps_kept_in_float16))
+    scenario.overrides = draw(overrides(scenario, exclude=update_rules.ADABOUND + ('amsgrad',)))
     scenario.changes = draw(optimizer_changes(scenario))
     return scenario
 
@@ -117,7 +118,8 @@ def scheduled_scenarios(draw):
 def scheduled_updates(draw):
     """Updates with hooks, per-rule values set after setup and optimizer
     values changed between updates."""
-    scenario = draw(update_scenarios(hooks=True, fp32=True, exclude=('adabound',)))
+    scenario = draw(update_scenarios(hooks=True, fp32=True, exclude=update_rules.ADABOUND)
+                    .filter(eps_kept_in_float16))
     scenario.overrides = draw(overrides(scenario))
     scenario.changes = draw(optimizer_changes(scenario))
     return scenario
@@ -149,6 +151,7 @@ def overridden_scenarios(draw, optimizer):
     """Updates by ``optimizer`` with hooks and hyperparameters set on some
     rules after setup."""
     scenario = draw(update_scenarios(
-        optimizers=(optimizer,), hooks=True, exclude=('adabound',)))
+        optimizers=(optimizer,), hooks=True, exclude=update_rules.ADABOUND)
+        .filter(eps_kept_in_float16))
     scenario.overrides = draw(overrides(scenario))
     return scenario

@@ -36,6 +36,16 @@ class StreamScenario:
     def states(self):
         return updater_states(self.n, self.batch_size, self.iterations)[1:]
 
+    def states_until(self, stop):
+        """The updater states after each update of a run that ``stop``
+        (``(period, unit)``) ends."""
+        interval, states = model.Interval(*stop), []
+        for state in updater_states(self.n, self.batch_size, 64)[1:]:
+            states.append(state)
+            if interval(state):
+                return states
+        raise ValueError(f'{stop} does not end a run of 64 updates')
+
 
 def report_values():
     return st.one_of(
@@ -216,3 +226,49 @@ def snapshot_scenarios(draw):
         skip=tuple(draw(st.lists(st.integers(1, iterations), unique=True, max_size=2))),
         # the second run of an autoload goes on to 9: the first stops before
         at=draw(st.integers(1, min(iterations, 8))))
+
+
+@st.composite
+def retaining_snapshot_scenarios(draw):
+    """``n_retains > 0`` and more snapshots taken than it keeps, so that
+    keeping every file and keeping the newest ``n_retains`` part ways."""
+    n_retains, every = draw(st.integers(1, 2)), draw(st.integers(1, 2))
+    iterations = draw(st.integers(every * (n_retains + 1), 6))
+    return SnapshotScenario(iterations=iterations, every=every, n_retains=n_retains,
+                            skip=(), at=1)
+
+
+# --- ProgressBar, PlotReport, TimeTrigger ------------------------------------------------
+
+@st.composite
+def progress_scenarios(draw):
+    """``(scenario, stop trigger, update_interval)``: runs of at most 9 updates."""
+    scenario = StreamScenario(n=draw(st.integers(2, 4)), batch_size=draw(st.integers(1, 2)),
+                              reports=())
+    per_epoch = scenario.n / scenario.batch_size
+    stop = draw(st.tuples(st.integers(1, 9), st.just('iteration'))
+                | st.tuples(st.integers(1, max(1, int(9 / per_epoch))), st.just('epoch')))
+    return scenario, stop, draw(st.integers(1, 3))
+
+
+def plot_keys():
+    """``y_keys`` of a PlotReport: keys a stream reports, and one it never does."""
+    return st.lists(st.sampled_from(['main/loss', 'main/accuracy', 'x', 'absent']),
+                    unique=True, min_size=1, max_size=3)
+
+
+# binary fractions: the trigger's sums of periods are exact, so ties with the clock are exact
+PERIODS = st.sampled_from([0.5, 1.0, 1.5, 2.0])
+CLOCK_STEPS = st.sampled_from([0.0, 0.25, 0.5, 1.0, 2.5, 4.0])
+
+
+@st.composite
+def clocks(draw, max_updates=8):
+    """Elapsed times at updates 1, 2, ...: non-decreasing, with pauses
+    longer than a period and repeats."""
+    steps = draw(st.lists(CLOCK_STEPS, min_size=1, max_size=max_updates))
+    clock, now = [], 0.0
+    for step in steps:
+        now += step
+        clock.append(now)
+    return tuple(clock)

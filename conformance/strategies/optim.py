@@ -9,6 +9,7 @@ link is ``''``, its parameter ``W`` is ``'/W'``, a child ``l1`` of a Chain is
 ``'/l1'`` and a ChainList's second child is ``'/1'``.
 """
 import dataclasses
+import functools
 
 import numpy
 from hypothesis import strategies as st
@@ -144,20 +145,34 @@ def _assemble(kinds, parents, params):
     return node(0)
 
 
+_ROOT_KINDS, _CONTAINER_KINDS, _KINDS = (
+    st.sampled_from(KINDS), st.sampled_from(KINDS[:2]), st.sampled_from(KINDS))
+_PARAM_NAME_ORDERS = st.permutations(PARAM_NAMES)
+_SHAPES = st.sampled_from(SHAPES)
+
+
+@functools.lru_cache(maxsize=None)
+def _descending(high, low=1):
+    """``high``, ..., ``low``: sizes drawn from the top down favour big ones."""
+    return st.sampled_from(range(high, low - 1, -1))
+
+
 @st.composite
 def link_trees(draw, max_params=5, max_links=4):
     """Random Link/Chain/ChainList hierarchies with 1..max_params parameters,
     registered in an order unrelated to the sorted order Chainer visits."""
     # Sizes are drawn from the top down so that generation favours bigger
     # hierarchies; only a lone link may be a plain Link at the root.
-    links = draw(st.sampled_from(range(max_links, 0, -1)))
-    kinds, parents = [draw(st.sampled_from(KINDS if links == 1 else KINDS[:2]))], [None]
+    # Strategies are built once (_descending, the constants below); an index
+    # into a list drawn as an integer is the choice sampled_from makes.
+    links = draw(_descending(max_links))
+    kinds, parents = [draw(_ROOT_KINDS if links == 1 else _CONTAINER_KINDS)], [None]
     for i in range(1, links):
         containers = [j for j, kind in enumerate(kinds) if kind != 'Link']
-        kinds.append(draw(st.sampled_from(KINDS)))
-        parents.append(draw(st.sampled_from(containers)))
-    names = draw(st.permutations(PARAM_NAMES))[:draw(st.sampled_from(range(max_params, 0, -1)))]
-    params = [(draw(st.integers(0, len(kinds) - 1)), name, draw(st.sampled_from(SHAPES)))
+        kinds.append(draw(_KINDS))
+        parents.append(containers[draw(st.integers(0, len(containers) - 1))])
+    names = draw(_PARAM_NAME_ORDERS)[:draw(_descending(max_params))]
+    params = [(draw(st.integers(0, len(kinds) - 1)), name, draw(_SHAPES))
               for name in names]
     return _assemble(kinds, parents, params)
 
@@ -181,8 +196,13 @@ def _spread(x, lo, hi):
     return numpy.where(x == 0, 0.0, numpy.sign(x) * lo * (hi / lo) ** abs(x))
 
 
+@functools.lru_cache(maxsize=None)
 def arrays(shape, dtype, lo, hi):
-    """Arrays of ``dtype`` whose elements are 0 or of magnitude in [lo, hi]."""
+    """Arrays of ``dtype`` whose elements are 0 or of magnitude in [lo, hi].
+
+    Built once per argument tuple: a strategy is validated on its first
+    draw, which costs more than drawing these small arrays.
+    """
     return hnp.arrays(numpy.float64, shape, elements=st.floats(-1, 1)).map(
         lambda x: _spread(x, lo, hi).astype(dtype))
 
@@ -211,24 +231,46 @@ def initial_values(shapes, dtype):
 def gradient_steps(shapes, dtype, steps, none=True):
     """``steps`` dicts of gradients; a ``None`` gradient means cleargrad()."""
     shapes = {p: s for p, s in shapes.items() if s is not None}
-    values = arrays((steps, _size(shapes)), dtype, *GRAD_MAGNITUDE[dtype])
-    cleared = (hnp.arrays(bool, (steps, len(shapes))) if none
-               else st.just(numpy.zeros((steps, len(shapes)), bool)))
+    return st.tuples(*_gradient_parts(shapes, dtype, steps, none)).map(
+        lambda pair: _gradients(shapes, *pair))
 
-    def assemble(pair):
-        values, cleared = pair
-        grads = [_split(row, shapes) for row in values]
-        for step, flags in zip(grads, cleared):
-            for path, flag in zip(shapes, flags):
-                if flag:
-                    step[path] = None
-        return grads
-    return st.tuples(values, cleared).map(assemble)
+
+def _gradient_parts(shapes, dtype, steps, none):
+    """The (values, cleared flags) strategies gradient_steps draws from; built once."""
+    values = arrays((steps, _size(shapes)), dtype, *GRAD_MAGNITUDE[dtype])
+    cleared = _cleared(steps, len(shapes)) if none else st.just(
+        numpy.zeros((steps, len(shapes)), bool))
+    return values, cleared
+
+
+def _gradients(shapes, values, cleared):
+    grads = [_split(row, shapes) for row in values]
+    for step, flags in zip(grads, cleared):
+        for path, flag in zip(shapes, flags):
+            if flag:
+                step[path] = None
+    return grads
+
+
+def draw_values(draw, shapes, dtype, steps, none=True):
+    """``initial_values`` and ``gradient_steps`` drawn in a composite: the
+    same choices, without building a strategy per scenario."""
+    shapes = {p: s for p, s in shapes.items() if s is not None}
+    init = _split(draw(arrays((_size(shapes),), dtype, *PARAM_MAGNITUDE)), shapes)
+    values, cleared = _gradient_parts(shapes, dtype, steps, none)
+    return init, _gradients(shapes, draw(values), draw(cleared))
+
+
+@functools.lru_cache(maxsize=None)
+def _cleared(steps, count):
+    return hnp.arrays(bool, (steps, count))
 
 
 # ---------------------------------------------------------------- optimizers
 
+@functools.lru_cache(maxsize=None)
 def _hyper_values(optimizer, dtype):
+    """The strategy of each hyperparameter (built once; callers copy the dict)."""
     small_eps = 1e-4 if dtype == 'float16' else 1e-8
     lr = st.floats(1e-3, 0.5)
     decay = st.floats(0.5, 0.99)
@@ -267,6 +309,11 @@ def hyperparameters(optimizer, dtype='float32', exclude=()):
     RMSprop refuses them).  Defaults themselves are pinned by the
     hyperparameters family.
     """
+    return _hyperparameters(optimizer, dtype, frozenset(exclude))
+
+
+@functools.lru_cache(maxsize=None)
+def _hyperparameters(optimizer, dtype, exclude):
     values = {k: v for k, v in _hyper_values(optimizer, dtype).items()
               if k not in exclude}
     always = ('eps', 'eps_inside_sqrt', 'amsgrad', 'adabound')
@@ -308,13 +355,12 @@ def update_scenarios(draw, optimizers=OPTIMIZERS, dtypes=DTYPES, trees=None,
     dtype = draw(st.sampled_from(dtypes))
     optimizer = draw(st.sampled_from(optimizers))
     shapes = tree.shapes()
-    steps = draw(st.sampled_from(range(max_steps, min_steps - 1, -1)))   # favours more steps
+    steps = draw(_descending(max_steps, min_steps))   # favours more steps
     fp32 = fp32 and dtype == 'float16' and draw(st.booleans())
+    hyper = draw(hyperparameters(optimizer, dtype, exclude))
+    init, grads = draw_values(draw, shapes, dtype, steps, none_grads)
     scenario = UpdateScenario(
-        tree=tree, dtype=dtype, optimizer=optimizer,
-        hyper=draw(hyperparameters(optimizer, dtype, exclude)),
-        init=draw(initial_values(shapes, dtype)),
-        grads=draw(gradient_steps(shapes, dtype, steps, none_grads)),
+        tree=tree, dtype=dtype, optimizer=optimizer, hyper=hyper, init=init, grads=grads,
         fp32=fp32, fp32_after_setup=fp32 and draw(st.booleans()))
     if hooks:
         scenario.optimizer_hooks = draw(unique_hooks())

@@ -141,7 +141,10 @@ class NpzDeserializer(serializer.Deserializer):
             return None
         if value is None:
             return data
-        if isinstance(value, numpy.ndarray):
+        if isinstance(value, _StandIn):
+            if not _copy_cannot_fail(value, data):
+                _copy_into(key, value, data)  # raises what the load would
+        elif isinstance(value, numpy.ndarray):
             _copy_into(key, value, data)
         elif isinstance(value, _DeviceArrayShape):
             _check_gpu_load(key, value, data)
@@ -207,11 +210,15 @@ def load_npz(file, obj, path='', strict=True, ignore_names=None):
     fails half way (a missing key, a shape or dtype mismatch) would leave a
     trainer that mixes two states and trains on silently.  The rehearsal copy
     is cheap: the large arrays in ``obj``'s object graph are replaced in it
-    by stand-ins of the same shape and dtype that hold no data (see
-    :func:`_rehearsal_copy`), so the cost is that of copying the rest of the
-    object graph.  An object that cannot be copied (one holding a stream or a
-    lock, say) skips the rehearsal; it then keeps only the file-level
-    guarantee of step 1.
+    by stand-ins of the same shape, dtype and writability that hold no data
+    (see :func:`_rehearsal_copy`), and loading into a stand-in reads no data
+    where the copy cannot fail (a safe cast to a shape the saved array
+    broadcasts to), so the cost is that of copying the rest of the object
+    graph.  Uncompressed members are decoded in place from a memory map of
+    the file (their CRC checked in step 1), so that the one copy of a large
+    array is the one into ``obj``.  An object that cannot be copied (one
+    holding a stream or a lock, say) skips the rehearsal; it then keeps only
+    the file-level guarantee of step 1.
 
     Args:
         file: A path or a binary file object.
@@ -243,6 +250,26 @@ def load_npz(file, obj, path='', strict=True, ignore_names=None):
 # Arrays smaller than this are copied into the rehearsal for real, so that a
 # ``serialize`` that looks at values (not only shapes) behaves as in the load.
 _STAND_IN_MIN_SIZE = 1024
+
+
+class _StandIn(numpy.ndarray):
+    """Rehearsal stand-in for a large NumPy array (see :func:`_stand_in`)."""
+
+
+def _copy_cannot_fail(target, data):
+    """Whether ``numpy.copyto(target, data)`` succeeds whatever ``data`` holds.
+
+    True for a safe numeric cast into a writable target of a shape ``data``
+    broadcasts to: the rehearsal then skips the copy, whose cost is that of
+    reading ``data``; otherwise it copies, and fails as the load would.
+    """
+    if not (target.flags.writeable and data.dtype.kind in 'biufc'
+            and numpy.can_cast(data.dtype, target.dtype, casting='safe')):
+        return False
+    try:
+        return numpy.broadcast_shapes(data.shape, target.shape) == target.shape
+    except ValueError:
+        return False
 
 
 class _DeviceArrayShape:
@@ -283,16 +310,18 @@ _SHARED_BY_DEEPCOPY = (type, types.ModuleType, types.FunctionType,
 
 
 def _stand_in(array):
-    """An array of ``array``'s shape and dtype whose elements share one slot.
+    """An array of ``array``'s shape, dtype and writability whose elements share one slot.
 
     ``numpy.copyto`` into it checks casts and shapes exactly as into the real
-    array, in time but not in memory proportional to its size.
+    array, in time but not in memory proportional to its size; the
+    deserializer skips that copy where it cannot fail.
     """
     if not isinstance(array, numpy.ndarray):
         return _DeviceArrayShape(array)
     slot = numpy.empty(1, dtype=array.dtype)
     return numpy.lib.stride_tricks.as_strided(
-        slot, shape=array.shape, strides=(0,) * array.ndim, writeable=True)
+        slot, shape=array.shape, strides=(0,) * array.ndim,
+        writeable=array.flags.writeable).view(_StandIn)
 
 
 def _rehearsal_copy(obj):

@@ -34,6 +34,9 @@ CAUGHT = {
         'test_parallel_iterators_resume_from_a_snapshot_at_any_position[MultithreadIterator]'}),
     'iterator_multiprocess_drops_partial_batch': (PARALLEL, {
         'test_parallel_iterators_walk_the_dataset_as_serial_iterator[MultiprocessIterator]'}),
+    'iterator_multithread_shuffles_once': (PARALLEL, {
+        'test_training_with_a_parallel_iterator_follows_serial_iterators_trajectory'
+        '[MultithreadIterator]'}),
     'device_old_converter_gets_the_device': (DEVICES, {
         'test_the_converter_gets_the_device_as_chainer_passes_it[old]'}),
 }

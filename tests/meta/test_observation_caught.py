@@ -32,6 +32,21 @@ CAUGHT = {
         'test_fail_on_non_number_raises_after_the_first_update_that_makes_a_parameter_non_finite'}),
     'observation_parameter_statistics_no_link_name': (OBSERVATION, {
         'test_parameter_statistics_reports_each_statistic_under_chainers_key'}),
+    'observation_progress_bar_ignores_update_interval': (OBSERVATION, {
+        'test_progress_bar_draws_the_training_and_epoch_bars_every_update_interval',
+        'test_progress_bar_honours_training_length_bar_length_and_out'}),
+    'observation_plot_report_saves_empty_figures': (OBSERVATION, {
+        'test_plot_report_saves_a_figure_of_the_interval_means_of_its_keys_at_each_firing'}),
+    'observation_print_report_remembers_printed_rows': (OBSERVATION, {
+        'test_print_report_after_a_resume_prints_its_header_and_the_whole_restored_log'}),
+    'value_time_trigger_fires_at_its_next_time': (VALUE, {
+        'test_time_trigger_fires_once_per_period_of_elapsed_time_catching_up_after_pauses'}),
+    'value_time_trigger_next_time_not_loaded': (VALUE, {
+        'test_resumed_time_trigger_keeps_its_next_time'}),
+    'snapshot_writer_saves_in_place': (SNAPSHOT, {
+        'test_writers_save_into_a_temporary_directory_inside_out_then_move_the_file'}),
+    'snapshot_queue_writer_hooks_never_run': (SNAPSHOT, {
+        'test_queue_writers_leave_the_newest_n_retains_snapshots'}),
     'value_min_trigger_non_strict': (VALUE, {
         'test_best_value_triggers_fire_where_the_interval_mean_strictly_beats_the_best'}),
     'value_best_updated_without_firing': (VALUE, {

@@ -42,6 +42,8 @@ CAUGHT = {
         'test_adam_lr_is_a_read_only_alias_of_the_optimizers_alpha_t'}),
     'hyper_rmsprop_eps_inside_sqrt_not_proxied': (HYPER, {
         'test_each_optimizer_proxies_its_documented_hyperparameters'}),
+    'hyper_adam_final_lr_not_proxied': (HYPER, {
+        'test_adam_holds_adabounds_hyperparameters'}),
     'formula_adam_without_first_moment_correction': (FORMULAS, {
         'test_every_rule_follows_its_closed_form_formula'}),
     'formula_rmsprop_eps_always_outside': (FORMULAS, {

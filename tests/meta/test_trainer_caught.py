@@ -35,6 +35,8 @@ CAUGHT = {
     'trigger_get_trigger_none_fires': (PRECEDENCE, {
         'test_trigger_attribute_none_never_fires',
         'test_get_trigger_keeps_callables_and_builds_interval_triggers'}),
+    'trigger_get_trigger_wraps_callables': (PRECEDENCE, {
+        'test_get_trigger_keeps_callables_and_builds_interval_triggers'}),
     'schedule_interval_level_triggered': (SCHEDULE, {
         'test_interval_trigger_fires_where_an_integer_period_boundary_is_crossed',
         'test_interval_trigger_fires_once_on_its_first_call_after_a_jump'}),
@@ -76,6 +78,8 @@ CAUGHT = {
         'test_call_before_training_is_skipped_when_the_updater_already_ran'}),
     'lifecycle_initialize_ignores_finished': (LIFECYCLE, {
         'test_initialize_runs_once_unless_the_trigger_reports_finished'}),
+    'lifecycle_finished_read_at_extend': (LIFECYCLE, {
+        'test_initialize_reads_finished_from_the_registered_trigger_when_run_starts'}),
     'lifecycle_error_wrapped': (LIFECYCLE, {
         'test_an_error_calls_every_on_error_then_every_finalize_and_is_reraised'}),
     'lifecycle_on_error_skipped': (LIFECYCLE, {

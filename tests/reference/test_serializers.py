@@ -426,6 +426,50 @@ def test_large_arrays_load_in_place_and_none_targets_get_a_writable_copy(tmp_pat
     assert holder.state.flags.writeable and holder.state.tolist() == [2.0] * 3000
 
 
+def test_a_corrupt_uncompressed_member_is_refused_before_anything_loads(tmp_path):
+    # Uncompressed members are read from a memory map: their CRC is still
+    # checked before the target is touched.
+    path = large_file(tmp_path)
+    with zipfile.ZipFile(path) as archive:
+        info = archive.getinfo('last.npy')
+    flipped = bytearray(open(path, 'rb').read())
+    flipped[info.header_offset + info.compress_size // 2] ^= 0xFF
+    corrupt = tmp_path / 'corrupt.npz'
+    corrupt.write_bytes(bytes(flipped))
+    holder = LargeHolder()
+    arrays = dict(vars(holder))
+    with pytest.raises(zipfile.BadZipFile, match=r"corrupt.npz: member 'last.npy'.*CRC"):
+        reference.serializers.load_npz(str(corrupt), holder)
+    assert vars(holder) == arrays and not holder.first.any()
+    with pytest.raises(zipfile.BadZipFile):  # Chainer: the same error, half loaded
+        chainer.serializers.load_npz(str(corrupt), LargeHolder())
+
+
+def test_a_read_only_large_target_fails_the_rehearsal(tmp_path):
+    holder = LargeHolder()
+    holder.last.flags.writeable = False
+    with pytest.raises(ValueError, match="'last'.*read-only"):
+        reference.serializers.load_npz(large_file(tmp_path), holder)
+    assert not holder.first.any()
+    with pytest.raises(ValueError, match='read-only'):  # Chainer: after loading 'first'
+        chainer.serializers.load_npz(large_file(tmp_path), holder)
+
+
+@pytest.mark.parametrize('open_file', [
+    lambda path: open(path, 'rb'),  # a real file: memory-mapped
+    lambda path: io.BytesIO(open(path, 'rb').read()),  # none: read from the zip
+])
+def test_uncompressed_files_load_alike_from_paths_and_file_objects(tmp_path, open_file):
+    path = large_file(tmp_path, last=numpy.ones(2048, numpy.int16))  # a safe cast
+    from_path, from_object = LargeHolder(), LargeHolder()
+    reference.serializers.load_npz(path, from_path)
+    with open_file(path) as file:
+        reference.serializers.load_npz(file, from_object)
+    assert {k: v.tolist() for k, v in vars(from_path).items()} == \
+        {k: v.tolist() for k, v in vars(from_object).items()}
+    assert from_path.last.dtype == numpy.float32 and from_path.last.all()
+
+
 def test_objects_that_cannot_be_deep_copied_still_load(tmp_path):
     holder = Holder()
     holder.lock = threading.Lock()  # deepcopy refuses locks
