@@ -9,7 +9,7 @@ reports ``loss`` (through the target) and ``size`` (through the child)
 from hypothesis import given
 
 from conformance.diff import model_mismatch
-from conformance.models.observation import Summary
+from conformance.models.observation import Summary, evaluator_progress_text
 from conformance.runners import observation as runner
 from conformance.spec import rule
 from conformance.strategies import observation as scenarios
@@ -17,10 +17,10 @@ from conformance.strategies import observation as scenarios
 SOURCE = 'chainer/training/extensions/evaluator.py:Evaluator.evaluate@v7.8.1 (SEMANTICS M7)'
 
 
-def expected_report(scenario):
+def expected_report(scenario, prefix=None):
     """The means ``Evaluator`` returns: over the batches of one pass, the
     unweighted mean of each batch's reports, under ``<name>/main/...``."""
-    prefix = (scenario.name or 'validation') + '/main/'
+    prefix = (scenario.name or 'validation') + '/main/' if prefix is None else prefix
     summary = Summary()
     examples = list(range(scenario.n_validation))
     for start in range(0, len(examples), scenario.batch_size):
@@ -34,7 +34,8 @@ def expected_report(scenario):
 @given(scenario=scenarios.evaluator_scenarios())
 def test_each_evaluation_sees_every_validation_example_exactly_once(out_dir, ns, scenario):
     """Each call resets the validation iterator and passes every example to
-    ``eval_func`` once; a call after training does too."""
+    ``eval_func`` once; a call after training does too.  ``eval_hook`` is
+    called with the evaluator once per call."""
     probe, _, _, after_run, _ = runner.run_evaluator(ns, out_dir, scenario)
     every = list(range(scenario.n_validation))
     calls = scenario.iterations // scenario.calls_every
@@ -42,6 +43,9 @@ def test_each_evaluation_sees_every_validation_example_exactly_once(out_dir, ns,
         scenario, [every] * calls, probe.calls, 'validation examples seen per evaluation')
     assert after_run == every, (f'a call after training saw {after_run}, expected {every}'
                                 f'\n  {scenario}')
+    hooked = [True] * (calls + 1)   # the calls in training and the one after
+    assert probe.hooked == hooked, model_mismatch(
+        scenario, hooked, probe.hooked, 'eval_hook calls (whether it got the evaluator)')
 
 
 @rule('evaluator', source=SOURCE.replace('evaluate', '__call__'))
@@ -51,8 +55,9 @@ def test_evaluator_reports_and_returns_the_means_under_its_name_and_the_target_p
     """The means over the batches are reported into the trainer's
     observation, and returned, under ``<name>/main/<key>`` (``name`` the
     registered name, ``'validation'`` by default; the child link's reports
-    under ``<name>/main/<child>/<key>``), in the order first reported."""
-    _, seen, result, _, _ = runner.run_evaluator(ns, out_dir, scenario)
+    under ``<name>/main/<child>/<key>``), in the order first reported.  An
+    evaluator never registered (``name`` None) uses no prefix."""
+    probe, seen, result, _, _ = runner.run_evaluator(ns, out_dir, scenario)
     expected = list(expected_report(scenario).items())
     firing = [i for i in range(1, scenario.iterations + 1) if i % scenario.calls_every == 0]
     want = [(i, expected) for i in firing]
@@ -61,6 +66,10 @@ def test_evaluator_reports_and_returns_the_means_under_its_name_and_the_target_p
                                        '(iteration, validation means seen by a reader)')
     assert list(result.items()) == expected, model_mismatch(
         scenario, expected, list(result.items()), "the evaluator's return value")
+    unprefixed = list(expected_report(scenario, prefix='main/').items())
+    got = list(probe.unregistered.items())
+    assert got == unprefixed, model_mismatch(
+        scenario, unprefixed, got, "an unregistered evaluator's return value")
 
 
 @rule('evaluator', source=SOURCE.replace('evaluate', '__call__'))
@@ -77,3 +86,21 @@ def test_evaluator_runs_in_test_mode_without_backprop_and_touches_nothing(
         f'expected only (False, False)\n  {scenario}')
     assert before == after, (f'an evaluation changed (parameter, iterator position, epoch, '
                              f'is_new_epoch, iteration) from {before} to {after}')
+
+
+@rule('evaluator', source='chainer/training/extensions/evaluator.py:_IteratorProgressBar@v7.8.1; '
+      'chainer/training/extensions/util.py:ProgressBar.update@v7.8.1 (SEMANTICS M7)',
+      level='quirk')
+@given(scenario=scenarios.evaluator_scenarios())
+def test_evaluator_with_progress_bar_draws_the_validation_bar_after_each_batch(
+        out_dir, ns, scenario):
+    """``progress_bar=True``: after each batch ``ESC [J``, a 50-character
+    bar of the validation iterator's ``epoch_detail`` as ``{:6.2%}``,
+    ``{current_position:10} / {dataset size} iterations``, a speed line (its
+    clock parts not compared) and ``ESC [3A``, on ``sys.stdout``; at the end
+    ``ESC [J``."""
+    text = runner.run_evaluator_progress_bar(ns, scenario)
+    expected = evaluator_progress_text(scenario.n_validation, scenario.batch_size)
+    assert text == expected, model_mismatch(
+        scenario, expected.split('\033'), text.split('\033'),
+        'Evaluator progress bar output (split at ESC)')

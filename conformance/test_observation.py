@@ -7,6 +7,7 @@ floats, NumPy float32), some keys through the model the trainer registered
 as ``main`` (so observed as ``main/<key>``); the model of Chainer's rules is
 ``conformance/models/observation.py`` (SEMANTICS J5, J6, M1-M6).
 """
+import json
 import os
 
 import numpy
@@ -29,15 +30,25 @@ def expected_log(scenario):
 
 
 @rule('observation', source=LOG_SOURCE)
-@given(scenario=scenarios.stream_scenarios())
+@given(scenario=scenarios.stream_scenarios(), postprocess=st.booleans())
 def test_log_report_log_holds_the_interval_means_with_epoch_iteration_and_time(
-        out_dir, ns, scenario):
+        out_dir, ns, scenario, postprocess):
     """At each firing of its trigger ``LogReport`` appends the means of the
     keys observed since its last entry (all keys, or those of ``keys``), in
     the order they were first seen, then ``epoch``, ``iteration`` and
-    ``elapsed_time``; every mean is a Python float."""
+    ``elapsed_time``; every mean is a Python float.  A ``postprocess`` gets
+    each entry, and may change it, before it is stored."""
     expected = expected_log(scenario)
-    log, _, _ = runner.run_log_report(ns, out_dir, scenario)
+
+    def mark(entry):
+        entry['postprocessed'] = True
+
+    log, _, _ = runner.run_log_report(ns, out_dir, scenario,
+                                      postprocess=mark if postprocess else None)
+    if postprocess:
+        marks = [entry.pop('postprocessed', None) for entry in log]
+        assert marks == [True] * len(log), (f"'postprocessed' set by postprocess in each "
+                                            f'entry: {marks}\n  {scenario}')
     assert not log_differences(expected, log), explain_log(scenario, expected, log)
 
 
@@ -46,9 +57,16 @@ def test_log_report_log_holds_the_interval_means_with_epoch_iteration_and_time(
 def test_log_report_rewrites_its_json_file_with_the_whole_log_at_each_entry(
         out_dir, ns, scenario):
     """After each entry the file ``out/<filename formatted with the
-    entry>`` holds the whole log so far as JSON; before the first entry
-    there is none, and no other file is left in ``out``."""
+    entry>`` holds the whole log so far as JSON (``json.dump`` with
+    ``indent=4``); before the first entry there is none, and no other file
+    is left in ``out``."""
     log, seen, files = runner.run_log_report(ns, out_dir, scenario)
+    layouts = [(name, content[1], json.dumps(content[0], indent=4))
+               for name, content in seen if content is not None]
+    wrong = [(name, text) for name, text, dumped in layouts if text != dumped]
+    assert not wrong, (f'log files not laid out as json.dump(log, f, indent=4): {wrong[:1]}'
+                       f'\n  {scenario}')
+    seen = [(name, None if content is None else content[0]) for name, content in seen]
     count = [sum(1 for e in expected_log(scenario) if e[3] <= state[0])
              for state in scenario.states()]
     expected = [(scenario.filename.format(**log[k - 1]) if k else scenario.filename,
@@ -98,12 +116,16 @@ def test_print_report_prints_the_header_once_then_one_row_per_log_entry(
         out_dir, ns, scenario, entries):
     """The header (each entry padded to ``max(10, len)``, two spaces apart)
     at the first call, then for each new log entry ``ESC [J`` and a row:
-    values with ``{:<Wg}`` and two spaces, a missing key as blanks."""
-    text, log = runner.run_print_report(ns, out_dir, scenario, entries)
+    values with ``{:<Wg}`` and two spaces, a missing key as blanks; the
+    stream is flushed after each row."""
+    text, log, flushed = runner.run_print_report(ns, out_dir, scenario, entries)
     expected = model.print_report_text(entries, log)
     assert text == expected, model_mismatch(
         scenario, expected.splitlines(True), text.splitlines(True), 'PrintReport lines',
         f'entries {entries}, log {log}')
+    row_ends = [i + 1 for i, c in enumerate(expected) if c == '\n'][1:]
+    assert flushed == row_ends, model_mismatch(
+        scenario, row_ends, flushed, 'length of the text at each flush of out')
 
 
 @rule('observation', source='chainer/training/trainer.py:Trainer.run@v7.8.1; '
@@ -146,30 +168,49 @@ def test_writers_reports_reach_log_report_and_value_triggers_in_the_same_iterati
 
 
 @rule('observation', source='chainer/training/extensions/micro_average.py:'
-      'MicroAverage.__call__@v7.8.1 (SEMANTICS M4)', level='quirk')
+      'MicroAverage.__call__@v7.8.1; MicroAverage.serialize@v7.8.1 (SEMANTICS M4)',
+      level='quirk')
 @given(counts=st.lists(st.none() | st.tuples(st.integers(0, 5), st.integers(1, 5)),
                        min_size=1, max_size=8),
-       period=st.integers(1, 3))
+       period=st.integers(1, 3), data=st.data())
 def test_micro_average_reports_summed_ratios_and_consults_its_trigger_only_with_both_keys(
-        out_dir, ns, counts, period):
+        out_dir, ns, counts, period, data):
     """``MicroAverage(num, den, result, trigger)`` adds both keys where both
     are observed and only there calls its trigger; when that fires it
-    reports ``float(sum num) / sum den`` and starts over."""
+    reports ``float(sum num) / sum den`` and starts over.  Resumed from a
+    ``save_npz`` snapshot of the trainer, it goes on with the saved sums
+    (``_numerator``, ``_denominator``) and a fresh trigger."""
+    at = data.draw(st.none() | st.integers(1, len(counts) - 1) if len(counts) > 1
+                   else st.none(), label='interrupted at')
     reports = tuple(() if c is None else (('correct', c[0], True), ('total', c[1], True))
                     for c in counts)
     scenario = scenarios.StreamScenario(n=3, batch_size=1, reports=reports)
-    trainer = runner.stream_trainer(ns, runner.fresh_dir(out_dir), scenario)
-    trainer.extend(ns.training.extensions.MicroAverage(
-        'main/correct', 'main/total', 'main/accuracy', trigger=(period, 'iteration')))
+    out = runner.fresh_dir(out_dir)
     reported = []
-    trainer.extend(lambda trainer: reported.append(
-        (trainer.updater.iteration, float(trainer.observation['main/accuracy'])))
-        if 'main/accuracy' in trainer.observation else None)
+
+    def build(stop):
+        trainer = runner.stream_trainer(ns, out, scenario, stop=(stop, 'iteration'))
+        trainer.extend(ns.training.extensions.MicroAverage(
+            'main/correct', 'main/total', 'main/accuracy', trigger=(period, 'iteration')))
+        trainer.extend(lambda trainer: reported.append(
+            (trainer.updater.iteration, float(trainer.observation['main/accuracy'])))
+            if 'main/accuracy' in trainer.observation else None)
+        return trainer
+
+    trainer = build(scenario.iterations)
+    if at is not None:
+        first = build(at)
+        first.run()
+        ns.serializers.save_npz(os.path.join(out, 'snapshot'), first)
+        reported.clear()
+        ns.serializers.load_npz(os.path.join(out, 'snapshot'), trainer)
     trainer.run()
-    expected = model.micro_average(scenario.stream(), scenario.states(), 'main/correct',
-                                   'main/total', (period, 'iteration'))
+    expected = [(i, r) for i, r in model.micro_average(
+        scenario.stream(), scenario.states(), 'main/correct', 'main/total',
+        (period, 'iteration'), resumed_at=at) if at is None or i > at]
     assert reported == expected, model_mismatch(scenario, expected, reported,
-                                                '(iteration, main/accuracy) reported')
+                                                '(iteration, main/accuracy) reported',
+                                                f'resumed after iteration {at}')
 
 
 def parameter_trainer(ns, out, grads, extensions):
@@ -228,38 +269,79 @@ def test_fail_on_non_number_raises_after_the_first_update_that_makes_a_parameter
                                          f'{expected_message!r}')
 
 
+PARAMETER_STATISTICS = {
+    'mean': numpy.mean, 'max': numpy.max, 'min': numpy.min,
+    # an array of two (one key per element) and a 0-d array (one key)
+    'range': lambda x: numpy.array([numpy.min(x), numpy.max(x)]),
+    'peak': lambda x: numpy.asarray(numpy.max(numpy.abs(x))),
+}
+
+
+def statistic_entries(key, function, array, skip_nan):
+    """``[(key, value)]`` for one statistic: a single NaN for an array with
+    NaN under ``skip_nan_params``, one ``key/<i>`` per element of an array
+    result of more than one element, else ``key``."""
+    if skip_nan and numpy.isnan(array).any():
+        return [(key, float('nan'))]
+    value = function(array)
+    if isinstance(value, numpy.ndarray) and value.size > 1:
+        return [(f'{key}/{i}', float(v)) for i, v in enumerate(value)]
+    return [(key, float(value))]
+
+
+def nan_as_text(entries):
+    return [(k, 'nan' if numpy.isnan(v) else v) for k, v in entries]
+
+
 @rule('observation', source='chainer/training/extensions/parameter_statistics.py:'
       'ParameterStatistics.__call__@v7.8.1 (SEMANTICS M6)')
-@given(grads=st.lists(st.lists(FINITE, min_size=3, max_size=3), min_size=1, max_size=3),
-       prefix=st.none() | st.just('stats'), report_grads=st.booleans(),
-       statistics=st.sampled_from([('mean',), ('max', 'mean'), ('min',)]))
+@given(grads=st.lists(st.lists(FINITE | FINITE | FINITE | st.just(float('nan')),
+                               min_size=3, max_size=3), min_size=1, max_size=3),
+       prefix=st.none() | st.just('stats'),
+       report_grads=st.sampled_from([True, False, runner.DEFAULT]),
+       statistics=st.sampled_from([('mean',), ('max', 'mean'), ('min',), ('range', 'peak')]),
+       registered=st.booleans(), skip_nan_params=st.booleans())
 def test_parameter_statistics_reports_each_statistic_under_chainers_key(
-        out_dir, ns, grads, prefix, report_grads, statistics):
-    """``ParameterStatistics(link, statistics, report_grads, prefix)`` with
-    trigger ``(1, 'iteration')`` reports, per parameter of the link (in
-    ``namedparams`` order), attribute (``data``, then ``grad``) and
-    statistic (in the dict's order), ``[<prefix>/]<link name><param
-    path>/<attr>/<statistic>`` = the statistic of the flattened array."""
-    functions = {'mean': numpy.mean, 'max': numpy.max, 'min': numpy.min}
-    chosen = {name: functions[name] for name in statistics}
+        out_dir, ns, grads, prefix, report_grads, statistics, registered, skip_nan_params):
+    """``ParameterStatistics(link, statistics, report_grads, prefix,
+    skip_nan_params)`` with trigger ``(1, 'iteration')`` reports, per
+    parameter of the link (in ``namedparams`` order), attribute (``data``,
+    then ``grad`` unless ``report_grads`` is false; true by default) and
+    statistic (in the dict's order, those added by ``register_statistics``
+    after), ``[<prefix>/]<link name><param path>/<attr>/<statistic>`` = the
+    statistic of the flattened array, suffixed ``/<i>`` per element where it
+    is an array of more than one; with ``skip_nan_params`` an array with a
+    NaN gives a single NaN per statistic."""
+    chosen = {name: PARAMETER_STATISTICS[name] for name in statistics}
     out = runner.fresh_dir(out_dir)
     seen = []
     trainer, model_ = parameter_trainer(ns, out, grads, [])
-    trainer.extend(ns.training.extensions.ParameterStatistics(
-        model_.l, statistics=chosen, report_grads=report_grads, prefix=prefix,
-        trigger=(1, 'iteration')))
+    kwargs = {} if report_grads is runner.DEFAULT else {'report_grads': report_grads}
+    extension = ns.training.extensions.ParameterStatistics(
+        model_.l, statistics=None if registered else chosen, prefix=prefix,
+        trigger=(1, 'iteration'), skip_nan_params=skip_nan_params, **kwargs)
+    for name, function in chosen.items() if registered else ():
+        extension.register_statistics(name, function)
+    trainer.extend(extension)
     trainer.extend(lambda trainer: seen.append((
         list(trainer.observation.items()),
         model_.l.w.array.copy(), model_.l.w.grad.copy())), priority=50)
-    trainer.run()
+    with numpy.errstate(all='ignore'):
+        trainer.run()
+    grads_reported = report_grads is not False
     for observation, w, grad in seen:
-        expected = [(f'{prefix + "/" if prefix else ""}l/w/{attr}/{name}',
-                     float(function(array)))
-                    for attr, array in [('data', w)] + ([('grad', grad)] if report_grads else [])
-                    for name, function in chosen.items()]
-        got = [(k, float(v)) for k, v in observation]
+        expected = [entry
+                    for attr, array in [('data', w)] + ([('grad', grad)] if grads_reported else [])
+                    for name, function in chosen.items()
+                    for entry in statistic_entries(
+                        f'{prefix + "/" if prefix else ""}l/w/{attr}/{name}', function, array,
+                        skip_nan_params)]
+        expected = nan_as_text(expected)
+        got = nan_as_text([(k, float(v)) for k, v in observation])
         assert got == expected, model_mismatch(grads, expected, got,
-                                               'ParameterStatistics report')
+                                               'ParameterStatistics report',
+                                               f'report_grads {report_grads}, registered '
+                                               f'{registered}, skip_nan_params {skip_nan_params}')
 
 
 PROGRESS_SOURCE = ('chainer/training/extensions/progress_bar.py:ProgressBar@v7.8.1; '
@@ -310,26 +392,30 @@ def test_progress_bar_honours_training_length_bar_length_and_out(
 
 
 @rule('observation', source='chainer/training/extensions/plot_report.py:'
-      'PlotReport.__call__@v7.8.1 (SEMANTICS M11)')
+      'PlotReport.__call__@v7.8.1; PlotReport.serialize@v7.8.1 (SEMANTICS M11)')
 @given(scenario=scenarios.stream_scenarios(max_iterations=3), y_keys=scenarios.plot_keys(),
        x_key=st.sampled_from([None, 'iteration', 'epoch']),
        filename=st.sampled_from([None, 'loss.png']),
-       marker=st.sampled_from([runner.DEFAULT, 'x', 'o', None]))
+       marker=st.sampled_from([runner.DEFAULT, 'x', 'o', None]), data=st.data())
 def test_plot_report_saves_a_figure_of_the_interval_means_of_its_keys_at_each_firing(
-        out_dir, ns, scenario, y_keys, x_key, filename, marker):
+        out_dir, ns, scenario, y_keys, x_key, filename, marker, data):
     """At each firing of its trigger ``PlotReport`` appends to each y key
     observed in the interval the point (``x_key``, its mean) and, if any key
     has points, saves a PNG ``out/<filename>`` (``plot.png`` by default),
     ``x_key`` (``'iteration'`` by default) as the x label, one line per
     such key in ``y_keys`` order with all its points and the given marker
-    (``'x'`` by default); with no point it saves nothing."""
+    (``'x'`` by default); with no point it saves nothing.  Resumed from a
+    ``save_npz`` snapshot of the trainer it goes on with the saved points
+    and a fresh interval (summary and trigger)."""
+    at = data.draw(st.none() | st.integers(1, scenario.iterations - 1)
+                   if scenario.iterations > 1 else st.none(), label='interrupted at')
     figures, files, left = runner.run_plot_report(ns, out_dir, scenario, y_keys, x_key,
-                                                  filename, marker)
+                                                  filename, marker, interrupt_at=at)
     x_key = x_key or 'iteration'
     marker = 'x' if marker is runner.DEFAULT else marker
     expected = model.plot_report_figures(scenario.stream(), scenario.states(), y_keys, x_key,
-                                         scenario.trigger)
-    context = f'y_keys {y_keys}, x_key {x_key!r}, marker {marker!r}'
+                                         scenario.trigger, resumed_at=at)
+    context = f'y_keys {y_keys}, x_key {x_key!r}, marker {marker!r}, resumed after {at}'
     assert files == [(i, True) for i, _ in expected], model_mismatch(
         scenario, [(i, True) for i, _ in expected], files,
         '(iteration, a PNG) where the image file was written', context)

@@ -11,7 +11,7 @@ from conformance.runners import optim as runner
 from conformance.spec import rule
 from conformance.strategies import optim as strategies
 from conformance.strategies.hooks import (
-    clipping_scenarios, gradientless_scenarios, hook_order_scenarios, hook_scenarios,
+    LARS_DEFAULTS, clipping_scenarios, gradientless_scenarios, hook_order_scenarios, hook_scenarios,
     invalid_timing_scenarios, lars_arguments, placed_hook_scenarios)
 
 FAMILY = 'optimizer-hooks'
@@ -101,15 +101,16 @@ def test_gradient_clipping_scales_every_initialized_gradient_by_the_global_norm(
     check_hooked_updates(scenario, trace, untouched=list(scenario.init) if rate >= 1 else ())
 
 
-@rule(FAMILY, source='chainer/optimizer_hooks/{weight_decay,lasso,gradient_hard_clipping}.py:__call__, '
+@rule(FAMILY, source='chainer/optimizer_hooks/{weight_decay,lasso,gradient_hard_clipping,'
+                     'gradient_lars,gradient_noise}.py:__call__, '
                      'chainer/optimizer.py:UpdateRule.update@v7.8.1 (SEMANTICS F2, F9)')
 @given(scenario=gradientless_scenarios())
 def test_rule_hooks_leave_a_parameter_without_a_gradient_alone(out_dir, ns, scenario):
     """``param.update()`` called directly (no optimizer, so no zero gradients
     are allocated) on a parameter whose gradient was cleared: an enabled rule
     counts the step and (for an initialized parameter) creates its zero
-    state, its WeightDecay, Lasso and GradientHardClipping hooks skip the
-    missing gradient, and the parameter keeps its value and no gradient; a
+    state, its WeightDecay, Lasso, GradientHardClipping, GradientLARS and
+    GradientNoise hooks skip the missing gradient, and the parameter keeps its value and no gradient; a
     disabled rule does nothing."""
     final = runner.run_gradientless_updates(ns, scenario)
     masks = update_rules.enabled_masks(scenario)
@@ -373,13 +374,52 @@ def test_gradient_noise_adds_exactly_what_its_noise_func_returns_before_the_step
         f'noise_func calls (eta, rule of, opt.t, shape, dtype, xp): {log}, expected {order}')
 
 
+@rule(FAMILY, source='chainer/optimizer_hooks/gradient_noise.py:exponential_decay_noise, '
+                     'GradientNoise.__init__@v7.8.1 (SEMANTICS F12)')
+@given(case=placed_hook_scenarios(), seed=st.integers(0, 2 ** 32 - 1))
+def test_gradient_noise_by_default_draws_gaussian_noise_that_decays_with_t(
+        out_dir, ns, case, seed):
+    """Without a ``noise_func``, ``GradientNoise(eta)`` adds
+    ``xp.random.normal(0, sqrt(eta / (1 + t) ** 0.55), grad.shape)`` cast
+    to the gradient's dtype: drawn from the global random state of the
+    parameter's array module (NumPy's on the CPU), one draw per hook call in
+    the order the hooks run, ``t`` being the rule's as a ``noise_func`` sees
+    it.  (Modelled by a RandomState seeded as the global one was.)"""
+    scenario, on_optimizer, rule_paths = case
+    xp = devices.current().xp
+    saved = numpy.random.get_state()
+    xp.random.seed(seed)
+    try:
+        steps = play_placed_hooks(
+            ns, scenario, on_optimizer, rule_paths,
+            lambda where, built: ns.optimizer_hooks.GradientNoise(ETA.get(where, 0.25)))
+    finally:
+        numpy.random.set_state(saved)
+    random = xp.random.RandomState(seed)
+    grads = {}
+    for k, calls, enabled in placed_hook_model(scenario, on_optimizer, rule_paths):
+        for path in enabled:
+            given_grad = scenario.grads[k][path]
+            grads[path] = (numpy.zeros_like(scenario.init[path]) if given_grad is None
+                           else given_grad)
+        for where, path, t in calls:
+            std = numpy.sqrt(ETA.get(where, 0.25) / numpy.power(1 + t, 0.55))
+            noise = random.normal(0, std, numpy.shape(grads[path])).astype(grads[path].dtype)
+            grads[path] = grads[path] + devices.to_host(noise)
+        for path in enabled:
+            got = steps[k][1].grads[path]
+            assert got is not None and numpy.array_equal(got, grads[path]), (
+                f'{path} after update {k + 1}: grad {got!r}, expected the given one plus '
+                f'the default noise drawn with seed {seed}: {grads[path]!r}')
+
+
 def lars_model(args, p, g, scale):
     """GradientLARS(threshold, weight_decay, eps) on one parameter: ``g +=
     weight_decay * p`` then ``g *= rate``, ``rate = |p| / (eps + |g| +
     weight_decay * |p|)`` (norms of the gradient before the decay term) if
     ``|p| > threshold``, else 1.  Returns the gradient, its error scale and
     how near ``|p|`` is to the threshold (relative)."""
-    threshold, decay, eps = args
+    threshold, decay, eps = tuple(args) + LARS_DEFAULTS[len(args):]
     p_norm, g_norm = numpy.sqrt(numpy.sum(p * p)), numpy.sqrt(numpy.sum(g * g))
     rate = p_norm / (eps + g_norm + decay * p_norm) if p_norm > threshold else 1.0
     terms = p.size + 6     # the rate carries the rounding of two norms
@@ -393,8 +433,8 @@ def lars_model(args, p, g, scale):
 @given(case=placed_hook_scenarios(), data=st.data())
 def test_gradient_lars_rescales_each_gradient_by_its_parameters_trust_ratio(
         out_dir, ns, case, data):
-    """``GradientLARS(threshold, weight_decay, eps)`` is a per-parameter 'pre'
-    hook: for each parameter on its own, ``g += weight_decay * p``, then
+    """``GradientLARS(threshold, weight_decay, eps)`` (defaults 0.01, 0, 1e-9)
+    is a per-parameter 'pre' hook: for each parameter on its own, ``g += weight_decay * p``, then
     ``g *= |p| / (eps + |g| + weight_decay * |p|)`` (L2 norms over the whole
     array, ``|g|`` before the decay term) when ``|p| > threshold``, else the
     gradient only gets the decay term.  On the optimizer it rewrites every
@@ -434,6 +474,30 @@ def test_gradient_lars_rescales_each_gradient_by_its_parameters_trust_ratio(
             else:
                 assert numpy.array_equal(snap.params[path], before[path]), (
                     f'{where}: frozen parameter moved')
+
+
+@rule(FAMILY, source='chainer/optimizer_hooks/gradient_lars.py:GradientLARS.__call__@v7.8.1 (SEMANTICS F13)')
+@pytest.mark.parametrize('threshold', [5.0, 4.0], ids=['at', 'below'])
+def test_gradient_lars_rescales_only_above_the_threshold(ns, threshold):
+    """The trust ratio applies when ``|p| > threshold``, strictly: a
+    parameter ``(3, 4)`` (norm exactly 5) with threshold 5 keeps its
+    gradient (weight decay 0), with threshold 4 it is rescaled by
+    ``5 / (eps + |g|)``.  (The random property stays away from the edge.)"""
+    link = ns.Link()
+    with link.init_scope():
+        link.p = ns.Parameter(numpy.array([3.0, 4.0], dtype=numpy.float32))
+    devices.place(link)
+    optimizer = ns.optimizers.SGD(lr=0.0)
+    optimizer.setup(link)
+    optimizer.add_hook(ns.optimizer_hooks.GradientLARS(threshold, 0.0, 1e-9))
+    link.p.grad = devices.current().array(numpy.array([0.5, -0.25], dtype=numpy.float32))
+    optimizer.update()
+    g = numpy.array([0.5, -0.25])
+    expected = g if threshold == 5.0 else g * 5.0 / (1e-9 + numpy.sqrt(numpy.sum(g * g)))
+    bound = tolerances.hook_bound('float32', abs(expected) * 8)
+    got = devices.to_host(link.p.grad)
+    assert tolerances.within(got, expected, bound).all(), (
+        f'|p| = 5, threshold {threshold}: grad {got!r}, expected {expected!r}')
 
 
 DEPRECATED_HOOKS = {

@@ -98,9 +98,12 @@ def test_parallel_iterators_walk_the_dataset_as_serial_iterator(ns, kind, scenar
     ShuffleOrderSampler), each ``next()`` returns the batch and leaves the
     ``epoch``, ``epoch_detail``, ``previous_epoch_detail``,
     ``is_new_epoch`` and ``current_position`` that SerialIterator's model
-    predicts, with one or two workers and prefetched batches."""
+    predicts, with one or two workers and prefetched batches (which the
+    attributes of those names tell)."""
     expected = documented(predicted(scenario))
     trace = runner.run(ns, kind, scenario, options)
+    assert trace.settings == options.kwargs(kind), (
+        f'{kind}({options.kwargs(kind)}): attributes {trace.settings}')
     assert documented(trace.steps) == expected, records_mismatch(
         f'{kind}({options.kwargs(kind)}): states after each next()', scenario, expected,
         documented(trace.steps))

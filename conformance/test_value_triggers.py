@@ -49,26 +49,35 @@ def with_tail(scenario):
     return values, scenario.states(count)
 
 
-def expected_stop(scenario, start=0, as_documented=False):
+def expected_stop(scenario, start=0, as_documented=False, with_patience_epoch=False):
     values, states = with_tail(scenario)
     greater = model.mode_compare(scenario.mode, scenario.monitor)(1, 0)
     return model.early_stopping_stop(values[start:], states[start:], scenario.check,
                                      scenario.max_trigger, scenario.patience, greater,
-                                     as_documented)
+                                     as_documented, with_patience_epoch)
 
 
 @rule('value-triggers', source=EARLY_SOURCE)
-@given(scenario=scenarios.early_stopping_scenarios())
-def test_early_stopping_trigger_stops_the_run_where_patience_runs_out(out_dir, ns, scenario):
+@given(scenario=scenarios.early_stopping_scenarios(), verbose=st.booleans())
+def test_early_stopping_trigger_stops_the_run_where_patience_runs_out(
+        out_dir, ns, scenario, verbose):
     """As the stop trigger, ``EarlyStoppingTrigger(check_trigger, monitor,
-    patience, mode, max_trigger)`` ends the run after ``patience``
+    patience, mode, max_trigger, verbose)`` ends the run after ``patience``
     consecutive checks whose interval mean is not strictly better than the
     best (greater is better for ``'max'``, or in ``'auto'`` when
-    ``'accuracy'`` is in the monitor's name), or when ``max_trigger`` fires."""
-    expected = expected_stop(scenario)
-    stopped = runner.run_early_stopping(ns, out_dir, scenario)
+    ``'accuracy'`` is in the monitor's name), or when ``max_trigger`` fires.
+    ``verbose`` prints ``early stopping: operator is greater`` (or ``less``)
+    when built, and ``Epoch <epoch>: early stopping`` where patience stops
+    the run; nothing otherwise."""
+    expected, epoch = expected_stop(scenario, with_patience_epoch=True)
+    stopped, printed = runner.run_early_stopping(ns, out_dir, scenario, verbose=verbose)
     assert stopped == expected, (f'the run stopped after {stopped} updates, expected '
                                  f'{expected}\n  {scenario}')
+    greater = model.mode_compare(scenario.mode, scenario.monitor)(1, 0)
+    want = (f'early stopping: operator is {"greater" if greater else "less"}\n'
+            + ('' if epoch is None else f'Epoch {epoch}: early stopping\n')) if verbose else ''
+    assert printed == want, (f'verbose={verbose} printed {printed!r}, expected {want!r}'
+                             f'\n  {scenario}')
 
 
 @rule('value-triggers', source=EARLY_SOURCE + ' (SEMANTICS M8)')

@@ -90,12 +90,17 @@ def print_report_text(entries, log):
 
 # --- MicroAverage (SEMANTICS M4) -------------------------------------------------------
 
-def micro_average(stream, states, numerator, denominator, trigger):
+def micro_average(stream, states, numerator, denominator, trigger, resumed_at=None):
     """``(iteration, result)`` for each report of ``MicroAverage``: it adds
     up the two keys at the updates that have both, and only there consults
-    its trigger; when that fires it reports ``float(num) / den``."""
+    its trigger; when that fires it reports ``float(num) / den``.
+    ``resumed_at``: the run was resumed from a snapshot taken after that
+    iteration, which restores the sums (``serialize``) but not the
+    trigger, fresh again."""
     interval, num, den, reported = Interval(*trigger), 0, 0, []
     for observation, state in zip(stream, states):
+        if state[0] - 1 == resumed_at:
+            interval = Interval(*trigger)
         if numerator not in observation or denominator not in observation:
             continue
         num += observation[numerator]
@@ -133,7 +138,7 @@ def mode_compare(mode, monitor):
 
 
 def early_stopping_stop(values, states, check, max_trigger, patience, greater_is_better,
-                        as_documented=False):
+                        as_documented=False, with_patience_epoch=False):
     """The number of updates after which ``EarlyStoppingTrigger`` (a stop
     trigger, consulted before the first update and after each one, with
     fresh interval triggers) stops the run, or ``None`` if it has not by the
@@ -143,6 +148,8 @@ def early_stopping_stop(values, states, check, max_trigger, patience, greater_is
     Chainer's code skips a check whose own observation lacks the monitor
     (the values carry over); its documentation compares "the mean of the
     accumulated values" of the interval (``as_documented``).
+    ``with_patience_epoch``: ``(updates, the epoch at the stop where
+    patience, not max_trigger, stopped it, else None)``.
     """
     better = (lambda new, best: new > best) if greater_is_better else (
         lambda new, best: new < best)
@@ -153,7 +160,7 @@ def early_stopping_stop(values, states, check, max_trigger, patience, greater_is
         if value is not None:
             summary.add({'v': value})
         if maximum(state):
-            return state[0]
+            return (state[0], None) if with_patience_epoch else state[0]
         if not checks(state):
             continue
         if (value is None and not as_documented) or 'v' not in summary.mean():
@@ -165,8 +172,8 @@ def early_stopping_stop(values, states, check, max_trigger, patience, greater_is
         else:
             count += 1
         if count >= patience:
-            return state[0]
-    return None
+            return (state[0], state[1]) if with_patience_epoch else state[0]
+    return (None, None) if with_patience_epoch else None
 
 
 # --- snapshots (SEMANTICS I8, M7) ---------------------------------------------------
@@ -212,24 +219,48 @@ def progress_bar_text(states, update_interval, training_length, bar_length=50):
     return text + '\033[J'
 
 
+def evaluator_progress_text(n, batch_size, bar_length=50):
+    """What ``Evaluator(progress_bar=True)`` writes to ``sys.stdout`` over
+    one pass of a non-repeating ``SerialIterator`` of ``n`` examples, the
+    speed line as ``SPEED``: after each batch ``ESC [J``, the bar of the
+    iterator's ``epoch_detail``, ``{current_position:10} / {n} iterations``
+    (the position is 0 again after the last batch), the speed line and
+    ``ESC [3A``; at the end ``ESC [J``."""
+    text, done = '', 0
+    while done < n:
+        done = min(done + batch_size, n)
+        rate, position = (1.0, 0) if done == n else (done / n, done)
+        marks = '#' * int(rate * bar_length)
+        text += ('\033[Jvalidation [{}{}] {:6.2%}\n'.format(
+            marks, '.' * (bar_length - len(marks)), rate)
+            + '{:10} / {} iterations\n'.format(position, n) + SPEED + '\033[3A')
+    return text + '\033[J'
+
+
 # --- PlotReport (SEMANTICS M11) ----------------------------------------------------------
 
-def plot_report_figures(stream, states, y_keys, x_key, trigger):
+def plot_report_figures(stream, states, y_keys, x_key, trigger, resumed_at=None):
     """``(iteration, [(key, xs, means, contributing values)])`` for each
     figure ``PlotReport`` saves: at each firing of its trigger the mean of
     each ``y_keys`` entry seen in the interval is appended to that key's
     points at ``x`` (``epoch`` or ``iteration``), and the figure, one line
-    per key with points (in ``y_keys`` order), is saved if it has any."""
+    per key with points (in ``y_keys`` order), is saved if it has any.
+    ``resumed_at``: only the figures of a run resumed from a snapshot taken
+    after that iteration, which restores the points (``serialize``) but
+    neither the interval's summary nor the trigger, both fresh again."""
     points = {key: [] for key in y_keys}
     figures = []
-    for means, values, epoch, iteration in log_entries(stream, states, y_keys, trigger):
+    cut = len(states) if resumed_at is None else resumed_at
+    entries = (log_entries(stream[:cut], states[:cut], y_keys, trigger)
+               + log_entries(stream[cut:], states[cut:], y_keys, trigger))
+    for means, values, epoch, iteration in entries:
         x = epoch if x_key == 'epoch' else iteration
         for key in y_keys:
             if key in means:
                 points[key].append((x, means[key], values[key]))
         lines = [(key, [p[0] for p in points[key]], [p[1] for p in points[key]],
                   [p[2] for p in points[key]]) for key in y_keys if points[key]]
-        if lines:
+        if lines and (resumed_at is None or iteration > resumed_at):
             figures.append((iteration, lines))
     return figures
 

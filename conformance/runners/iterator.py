@@ -30,6 +30,7 @@ class IteratorTrace:
     steps: list
     calls: list
     repeat: object = None   # the iterator's ``repeat`` property
+    settings: dict = None   # parallel iterators: the worker attributes (runners/parallel_iterators.py)
 
 
 def item(index):

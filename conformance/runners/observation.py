@@ -70,13 +70,16 @@ def read_json(path):
 
 # --- LogReport -----------------------------------------------------------------------
 
-def run_log_report(ns, out, scenario, log_name_none=False):
+def run_log_report(ns, out, scenario, log_name_none=False, postprocess=None):
     """``(log, {file: content after each update}, files left)``: the file
     named by the scenario's template (formatted with the last entry, if any)
-    is read after each update by a later reader."""
+    is read after each update by a later reader; the content is ``(parsed
+    JSON, text)`` when the file exists.  ``postprocess`` goes to
+    ``LogReport`` when given."""
     out = fresh_dir(out)
     trainer = stream_trainer(ns, out, scenario)
     kwargs = {'log_name': None} if log_name_none else {'filename': scenario.filename}
+    kwargs.update({} if postprocess is None else {'postprocess': postprocess})
     log_report = ns.training.extensions.LogReport(
         keys=None if scenario.keys is None else list(scenario.keys),
         trigger=scenario.trigger, **kwargs)
@@ -86,22 +89,41 @@ def run_log_report(ns, out, scenario, log_name_none=False):
     def read_file(trainer):
         log = log_report.log
         name = scenario.filename.format(**log[-1]) if log else scenario.filename
-        seen.append((name, read_json(os.path.join(out, name))))
+        path = os.path.join(out, name)
+        if not os.path.exists(path):
+            seen.append((name, None))
+            return
+        with open(path, encoding='utf-8') as f:
+            text = f.read()
+        seen.append((name, (json.loads(text), text)))
 
     trainer.extend(read_file, priority=READER - 50)
     trainer.run()
     return [dict(entry) for entry in log_report.log], seen, sorted(os.listdir(out))
 
 
+class FlushedText(io.StringIO):
+    """A text stream that remembers how much had been written at each ``flush``."""
+
+    def __init__(self):
+        super().__init__()
+        self.flushed = []
+
+    def flush(self):
+        self.flushed.append(len(self.getvalue()))
+        super().flush()
+
+
 def run_print_report(ns, out, scenario, entries):
-    """``(PrintReport's text, the LogReport's log)``."""
+    """``(PrintReport's text, the LogReport's log, the text's length at
+    each flush of the stream)``."""
     trainer = stream_trainer(ns, fresh_dir(out), scenario)
     log_report = ns.training.extensions.LogReport(trigger=scenario.trigger, log_name=None)
     trainer.extend(log_report)
-    text = io.StringIO()
+    text = FlushedText()
     trainer.extend(ns.training.extensions.PrintReport(list(entries), out=text))
     trainer.run()
-    return text.getvalue(), [dict(entry) for entry in log_report.log]
+    return text.getvalue(), [dict(entry) for entry in log_report.log], text.flushed
 
 
 def print_report_trainer(ns, out, scenario, entries, stop, owned):
@@ -168,43 +190,58 @@ PNG = b'\x89PNG\r\n\x1a\n'
 DEFAULT = 'default'     # an argument left out
 
 
-def run_plot_report(ns, out, scenario, y_keys, x_key, filename, marker):
+def run_plot_report(ns, out, scenario, y_keys, x_key, filename, marker, interrupt_at=None):
     """``(figures, files, left)``: per figure about to be saved (seen by
     ``postprocess``), ``(iteration, x label, [(label, xs, ys, marker)])``;
     per update where the image file appeared (a later reader takes it
     away), ``(iteration, whether it is a PNG)``; the files left in ``out``.
-    ``x_key`` and ``filename`` ``None``, ``marker`` ``DEFAULT``: left out."""
+    ``x_key`` and ``filename`` ``None``, ``marker`` ``DEFAULT``: left out.
+    With ``interrupt_at`` the run stops there, is saved with ``save_npz``
+    (outside ``out``) and loaded into a fresh trainer that goes on; only
+    the second run's figures and files are returned."""
     import matplotlib
     matplotlib.use('Agg')
+    snapshot = os.path.join(fresh_dir(out), 'snapshot')
     out = fresh_dir(out)
-    trainer = stream_trainer(ns, out, scenario)
     figures, files = [], []
-
-    def postprocess(figure, axes, _):
-        figures.append((trainer.updater.iteration, axes.get_xlabel(), [
-            (line.get_label(), [float(x) for x in line.get_xdata()],
-             [float(y) for y in line.get_ydata()], line.get_marker())
-            for line in axes.get_lines()]))
-
+    path = os.path.join(out, filename or 'plot.png')
     kwargs = {} if filename is None else {'filename': filename}
     kwargs.update({} if x_key is None else {'x_key': x_key})
     kwargs.update({} if marker == DEFAULT else {'marker': marker})
-    trainer.extend(ns.training.extensions.PlotReport(
-        list(y_keys), trigger=scenario.trigger, postprocess=postprocess, **kwargs))
-    path = os.path.join(out, filename or 'plot.png')
 
-    def take_file(trainer):
-        if os.path.exists(path):
-            with open(path, 'rb') as f:
-                files.append((trainer.updater.iteration, f.read(len(PNG)) == PNG))
-            os.remove(path)
+    def build(stop):
+        trainer = stream_trainer(ns, out, scenario, stop=(stop, 'iteration'))
 
-    trainer.extend(take_file, priority=READER - 50)
+        def postprocess(figure, axes, _):
+            figures.append((trainer.updater.iteration, axes.get_xlabel(), [
+                (line.get_label(), [float(x) for x in line.get_xdata()],
+                 [float(y) for y in line.get_ydata()], line.get_marker())
+                for line in axes.get_lines()]))
+
+        trainer.extend(ns.training.extensions.PlotReport(
+            list(y_keys), trigger=scenario.trigger, postprocess=postprocess, **kwargs))
+
+        def take_file(trainer):
+            if os.path.exists(path):
+                with open(path, 'rb') as f:
+                    files.append((trainer.updater.iteration, f.read(len(PNG)) == PNG))
+                os.remove(path)
+
+        trainer.extend(take_file, priority=READER - 50)
+        return trainer
+
     # tiny images without ticks: what is compared is the data, and rendering
     # (tick labels above all) dominates the time
     with matplotlib.rc_context({'figure.dpi': 10, 'savefig.dpi': 10, 'xtick.bottom': False,
                                 'xtick.labelbottom': False, 'ytick.left': False,
                                 'ytick.labelleft': False}):
+        trainer = build(scenario.iterations)
+        if interrupt_at is not None:
+            first = build(interrupt_at)
+            first.run()
+            ns.serializers.save_npz(snapshot, first)
+            del figures[:], files[:]
+            ns.serializers.load_npz(snapshot, trainer)
         trainer.run()
     return figures, files, sorted(os.listdir(out))
 
@@ -300,31 +337,37 @@ def run_best_value(ns, out, scenario, compare, interrupt_at=None):
     return fired, saved_best_value(ns, out, trigger), log
 
 
-def early_stopping(ns, scenario):
+def early_stopping(ns, scenario, verbose=None):
     # ``patience`` is Chainer 7's name (``patients`` before): a lack if refused.
+    kwargs = {} if verbose is None else {'verbose': verbose}
     return harness.call_with(
         'training.triggers.EarlyStoppingTrigger', ns.training.triggers.EarlyStoppingTrigger,
         check_trigger=scenario.check, monitor='main/' + scenario.monitor,
-        patience=scenario.patience, mode=scenario.mode, max_trigger=scenario.max_trigger)
+        patience=scenario.patience, mode=scenario.mode, max_trigger=scenario.max_trigger,
+        **kwargs)
 
 
-def run_early_stopping(ns, out, scenario, interrupt_at=None):
+def run_early_stopping(ns, out, scenario, interrupt_at=None, verbose=None):
     """The number of updates made under the EarlyStoppingTrigger stop
     trigger; interrupted at ``interrupt_at`` (a stop trigger of its own),
     saved with ``save_npz`` and resumed into a fresh trainer with a fresh
-    EarlyStoppingTrigger when given."""
+    EarlyStoppingTrigger when given.  With ``verbose`` (passed on) it
+    returns ``(updates, what was printed on sys.stdout)``."""
     out = fresh_dir(out)
-    with warnings.catch_warnings():
+    printed = io.StringIO()
+    with warnings.catch_warnings(), contextlib.redirect_stdout(printed):
         warnings.simplefilter('ignore')
         if interrupt_at is not None:
             first = value_trainer(ns, out, scenario, (interrupt_at, 'iteration'))
             first.run()
             ns.serializers.save_npz(os.path.join(out, 'snapshot'), first)
-        trainer = value_trainer(ns, out, scenario, early_stopping(ns, scenario))
+        trainer = value_trainer(ns, out, scenario, early_stopping(ns, scenario, verbose))
         if interrupt_at is not None:
             ns.serializers.load_npz(os.path.join(out, 'snapshot'), trainer)
         trainer.run()
-    return trainer.updater.iteration
+    if verbose is None:
+        return trainer.updater.iteration
+    return trainer.updater.iteration, printed.getvalue()
 
 
 # --- TimeTrigger -----------------------------------------------------------------------
@@ -381,10 +424,12 @@ def run_time_trigger(ns, out, period, clock, interrupt_at=None, read_next_time=T
 
 class Probe:
     """What ``eval_func`` saw: examples per call, ``config.train`` and
-    ``config.enable_backprop`` while it ran."""
+    ``config.enable_backprop`` while it ran; per call of ``eval_hook``,
+    whether it got the evaluator; what an evaluator never registered with a
+    trainer (``name`` None) returned."""
 
     def __init__(self):
-        self.calls, self.modes = [], set()
+        self.calls, self.modes, self.hooked, self.unregistered = [], set(), [], None
 
 
 def run_evaluator(ns, out, scenario):
@@ -411,7 +456,9 @@ def run_evaluator(ns, out, scenario):
         ns.report({'loss': sum(examples) + scenario.offset}, target)
         ns.report({'size': len(examples)}, target.child)
 
-    evaluator = ns.training.extensions.Evaluator(validation, target, eval_func=eval_func)
+    evaluator = ns.training.extensions.Evaluator(
+        validation, target, eval_func=eval_func,
+        eval_hook=lambda arg: probe.hooked.append(arg is evaluator))
 
     def start_call(trainer):
         evaluation.clear()
@@ -438,7 +485,25 @@ def run_evaluator(ns, out, scenario):
     before = state()
     evaluation.clear()
     result = {k: float(v) for k, v in evaluator().items()}
-    return probe, seen, result, sorted(evaluation), (before, state())
+    after, after_run = state(), sorted(evaluation)
+    unregistered = ns.training.extensions.Evaluator(validation, target, eval_func=eval_func)
+    probe.unregistered = {k: float(v) for k, v in unregistered().items()}
+    return probe, seen, result, after_run, (before, after)
+
+
+def run_evaluator_progress_bar(ns, scenario):
+    """What an ``Evaluator(progress_bar=True)`` over the scenario's
+    validation set wrote to ``sys.stdout`` in one call (never registered
+    with a trainer), each speed line replaced by ``model.SPEED``."""
+    validation = ns.iterators.SerialIterator(
+        harness.dataset(scenario.n_validation), scenario.batch_size, repeat=False,
+        shuffle=False)
+    evaluator = ns.training.extensions.Evaluator(
+        validation, ns.Chain(), eval_func=lambda x: None, progress_bar=True)
+    text = io.StringIO()
+    with contextlib.redirect_stdout(text):
+        evaluator()
+    return SPEED_LINE.sub(model.SPEED, text.getvalue())
 
 
 # --- snapshots ------------------------------------------------------------------------

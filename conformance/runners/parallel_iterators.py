@@ -80,10 +80,14 @@ def guarded(runner, seconds=30):
 
 @guarded
 def run(ns, kind, scenario, options):
-    """The initial state, then ``scenario.steps`` calls of ``next()``."""
+    """The initial state, then ``scenario.steps`` calls of ``next()``; the
+    trace's ``settings`` are the attributes named by the worker arguments
+    (``n_threads``, or ``n_processes`` and ``n_prefetch``) after the calls."""
     iterator = build(ns, kind, scenario, options)
     try:
-        return IteratorTrace([state(iterator)] + advance(iterator, None, scenario.steps), [])
+        steps = [state(iterator)] + advance(iterator, None, scenario.steps)
+        return IteratorTrace(steps, [], settings={
+            name: getattr(iterator, name, 'missing') for name in options.kwargs(kind)})
     finally:
         finalize(iterator)
 

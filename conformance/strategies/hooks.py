@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from conformance.strategies.frozen import freeze_actions, frozen_scenarios, switching
 from conformance.strategies.optim import (
-    Hook, Recorder, hyperparameters, link_trees, unique_hooks, update_scenarios)
+    Hook, Recorder, hyperparameters, link_trees, param_hooks, unique_hooks, update_scenarios)
 
 
 @st.composite
@@ -48,9 +48,20 @@ def gradientless_scenarios(draw):
     directly through ``param.update()`` with no gradient."""
     scenario = draw(update_scenarios(max_steps=3))
     scenario.rule_hooks = draw(st.fixed_dictionaries(
-        {path: unique_hooks(3).filter(bool) for path in scenario.tree.param_paths()}))
+        {path: gradientless_hooks().filter(bool) for path in scenario.tree.param_paths()}))
     scenario.actions[0] = draw(st.lists(freeze_actions(scenario.tree), max_size=1))
     return scenario
+
+
+def gradientless_hooks():
+    """Up to three per-parameter hooks of distinct kinds: those of
+    ``unique_hooks``, GradientLARS and GradientNoise (with its default,
+    random noise: without a gradient it is never drawn)."""
+    return st.lists(st.one_of(
+        param_hooks(),
+        st.builds(Hook, st.just('GradientLARS'), lars_arguments('float32')),
+        st.builds(Hook, st.just('GradientNoise'), st.tuples(st.floats(0.01, 1.0)))),
+        max_size=3, unique_by=lambda h: h.kind).map(tuple)
 
 
 @st.composite
@@ -116,9 +127,17 @@ def placed_hook_scenarios(draw):
     return scenario, on_optimizer, rule_paths
 
 
+LARS_DEFAULTS = (1e-2, 0.0, 1e-9)   # GradientLARS(threshold, weight_decay, eps)
+
+
 def lars_arguments(dtype):
     """``(threshold, weight_decay, eps)`` of a GradientLARS: a threshold of 0
-    (every parameter rescaled), above every value drawn (none), or between."""
+    (every parameter rescaled), above every value drawn (none), or between;
+    the trailing ones may be left to their defaults (``LARS_DEFAULTS``),
+    except in float16, where the default eps vanishes next to a norm."""
     eps = st.floats(1e-4, 1e-2) if dtype == 'float16' else st.floats(1e-9, 1e-2)
-    return st.tuples(st.one_of(st.just(0.0), st.just(1e-2), st.floats(0.05, 4.0), st.just(1e3)),
-                     st.one_of(st.just(0.0), st.floats(1e-4, 0.5)), eps)
+    given = st.tuples(st.one_of(st.just(0.0), st.just(1e-2), st.floats(0.05, 4.0), st.just(1e3)),
+                      st.one_of(st.just(0.0), st.floats(1e-4, 0.5)), eps)
+    if dtype == 'float16':
+        return given
+    return st.tuples(given, st.integers(0, 3)).map(lambda pair: pair[0][:pair[1]])

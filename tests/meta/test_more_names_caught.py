@@ -34,6 +34,14 @@ CAUGHT = {
         'test_parallel_iterators_resume_from_a_snapshot_at_any_position[MultithreadIterator]'}),
     'iterator_multiprocess_drops_partial_batch': (PARALLEL, {
         'test_parallel_iterators_walk_the_dataset_as_serial_iterator[MultiprocessIterator]'}),
+    'iterator_multiprocess_copy_forgets_previous': (PARALLEL, {
+        'test_a_copied_multiprocess_iterator_goes_on_from_the_same_position'}),
+    'hooks_default_noise_decays_from_t': (HOOKS, {
+        'test_gradient_noise_by_default_draws_gaussian_noise_that_decays_with_t'}),
+    'hooks_lars_threshold_inclusive': (HOOKS, {
+        'test_gradient_lars_rescales_only_above_the_threshold[at]'}),
+    'hooks_lars_assumes_a_gradient': (HOOKS, {
+        'test_rule_hooks_leave_a_parameter_without_a_gradient_alone'}),
     'iterator_multithread_shuffles_once': (PARALLEL, {
         'test_training_with_a_parallel_iterator_follows_serial_iterators_trajectory'
         '[MultithreadIterator]'}),

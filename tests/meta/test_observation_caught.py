@@ -64,6 +64,8 @@ CAUGHT = {
         'test_evaluator_runs_in_test_mode_without_backprop_and_touches_nothing'}),
     'evaluator_no_name_prefix': (EVALUATOR, {
         'test_evaluator_reports_and_returns_the_means_under_its_name_and_the_target_path'}),
+    'evaluator_progress_bar_left_on_screen': (EVALUATOR, {
+        'test_evaluator_with_progress_bar_draws_the_validation_bar_after_each_batch'}),
     'snapshot_n_retains_ignored': (SNAPSHOT, {
         'test_snapshots_left_are_the_newest_n_retains_of_those_condition_allowed',
         'test_autoload_resumes_from_the_newest_snapshot_left'}),
