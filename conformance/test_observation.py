@@ -396,12 +396,14 @@ def test_progress_bar_honours_training_length_bar_length_and_out(
 @given(scenario=scenarios.stream_scenarios(max_iterations=3), y_keys=scenarios.plot_keys(),
        x_key=st.sampled_from([None, 'iteration', 'epoch']),
        filename=st.sampled_from([None, 'loss.png']),
-       marker=st.sampled_from([runner.DEFAULT, 'x', 'o', None]), data=st.data())
+       marker=st.sampled_from([runner.DEFAULT, 'x', 'o', None]), alias=st.booleans(),
+       data=st.data())
 def test_plot_report_saves_a_figure_of_the_interval_means_of_its_keys_at_each_firing(
-        out_dir, ns, scenario, y_keys, x_key, filename, marker, data):
+        out_dir, ns, scenario, y_keys, x_key, filename, marker, alias, data):
     """At each firing of its trigger ``PlotReport`` appends to each y key
     observed in the interval the point (``x_key``, its mean) and, if any key
-    has points, saves a PNG ``out/<filename>`` (``plot.png`` by default),
+    has points, saves a PNG ``out/<filename>`` (``plot.png`` by default;
+    ``file_name`` is an alias),
     ``x_key`` (``'iteration'`` by default) as the x label, one line per
     such key in ``y_keys`` order with all its points and the given marker
     (``'x'`` by default); with no point it saves nothing.  Resumed from a
@@ -410,12 +412,14 @@ def test_plot_report_saves_a_figure_of_the_interval_means_of_its_keys_at_each_fi
     at = data.draw(st.none() | st.integers(1, scenario.iterations - 1)
                    if scenario.iterations > 1 else st.none(), label='interrupted at')
     figures, files, left = runner.run_plot_report(ns, out_dir, scenario, y_keys, x_key,
-                                                  filename, marker, interrupt_at=at)
+                                                  filename, marker, interrupt_at=at,
+                                                  alias=alias)
     x_key = x_key or 'iteration'
     marker = 'x' if marker is runner.DEFAULT else marker
     expected = model.plot_report_figures(scenario.stream(), scenario.states(), y_keys, x_key,
                                          scenario.trigger, resumed_at=at)
-    context = f'y_keys {y_keys}, x_key {x_key!r}, marker {marker!r}, resumed after {at}'
+    context = (f'y_keys {y_keys}, x_key {x_key!r}, marker {marker!r}, resumed after {at}, '
+               f'file_name alias {alias}')
     assert files == [(i, True) for i, _ in expected], model_mismatch(
         scenario, [(i, True) for i, _ in expected], files,
         '(iteration, a PNG) where the image file was written', context)
