@@ -216,11 +216,15 @@ def test_a_copied_multiprocess_iterator_goes_on_from_the_same_position(
         ns, scenario, options, data):
     """``copy.copy`` of a MultiprocessIterator with an order sampler, made
     after any number of calls, is a new iterator (its own workers) at the
-    same position: its state and the batches and counters of its calls are
-    the model's, as if the original went on (which is finalized)."""
+    same position and with the same worker settings: its state and the
+    batches and counters of its calls are the model's, as if the original
+    went on (which is finalized)."""
     before = saved_at(scenario, data.draw(st.integers(0, scenario.steps),
                                           label='calls before copying'))
     trace = runner.run_copy(ns, 'MultiprocessIterator', scenario, options, before)
+    assert trace.settings == options.kwargs('MultiprocessIterator'), (
+        f'copy of MultiprocessIterator({options.kwargs("MultiprocessIterator")}): '
+        f'attributes {trace.settings}')
     expected = after_loading(scenario, before)
     assert documented(trace.steps) == expected, records_mismatch(
         f'MultiprocessIterator({options.kwargs("MultiprocessIterator")}) copied after '

@@ -122,7 +122,8 @@ def run_copy(ns, kind, scenario, options, before):
     """``before`` calls, then ``copy.copy`` of the iterator (Chainer keeps
     ``MultiprocessIterator.__copy__`` for old code); the original is
     finalized and the copy makes the rest of the scenario's calls.  Returns
-    the copy's trace (its state when made, then the calls)."""
+    the copy's trace (its state when made, then the calls; ``settings`` as
+    ``run`` gives them, of the copy)."""
     iterator = build(ns, kind, scenario, options)
     other = None
     try:
@@ -130,7 +131,8 @@ def run_copy(ns, kind, scenario, options, before):
         other = copy.copy(iterator)
         finalize(iterator)
         steps = [state(other)] + advance(other, None, scenario.steps - before, first=before + 1)
-        return IteratorTrace(steps, [])
+        return IteratorTrace(steps, [], settings={
+            name: getattr(other, name, 'missing') for name in options.kwargs(kind)})
     finally:
         finalize(iterator)
         finalize(other)
