@@ -107,7 +107,8 @@ def test_each_optimizer_proxies_its_documented_hyperparameters(out_dir, ns, opti
                 f'{optimizer}.hyperparam after assigning {new_values} to the optimizer')
 
 
-@rule(FAMILY, source='chainer/optimizers/adam.py:Adam.__init__, AdamRule.__init__@v7.8.1 (SEMANTICS E3)')
+@rule(FAMILY, source='chainer/optimizers/adam.py:Adam.__init__, AdamRule.__init__@v7.8.1 '
+                     '(SEMANTICS E3)')
 @given(data=st.data())
 def test_adam_holds_adabounds_hyperparameters(ns, data):
     """AdaBound's ``adabound``, ``final_lr`` and ``gamma`` (Chainer 6) are
@@ -121,7 +122,7 @@ def test_adam_holds_adabounds_hyperparameters(ns, data):
     values = data.draw(strategies.hyperparameters('Adam').map(
         lambda drawn: {name: drawn[name] for name in update_rules.ADABOUND if name in drawn}),
         label='AdaBound arguments')
-    new_values = {'final_lr': values.get('final_lr', 0.1) / 2, 'gamma': values.get('gamma', 1e-3) / 2}
+    new_values = {name: values.get(name, defaults[name]) / 2 for name in ('final_lr', 'gamma')}
     for owner, build in (('Adam', ns.optimizers.Adam), ('AdamRule', ns.optimizers.adam.AdamRule)):
         target = harness.call_with(f'optimizers.{owner}', build, **values)
         hyperparam = target.hyperparam

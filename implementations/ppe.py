@@ -183,8 +183,32 @@ def snapshot_object(target, filename, savefun=None, **kwargs):
     return _extensions.snapshot_object(_Stated(target), filename, **kwargs)
 
 
+def _collected_quietly(writer_class):
+    """``writer_class`` (ppe's) less one exception at garbage collection.
+
+    ppe's ``Writer.__del__`` calls ``finalize``, which raises
+    ``RuntimeError('worker is not created')`` for a thread or process writer
+    that never wrote. Python can only report that; but on CPython 3.11, an
+    exception raised by a ``__del__`` the cyclic collector runs while
+    ``ast.parse`` builds a tree (pytest and 3.11's tracebacks parse source)
+    becomes ``SystemError: AST constructor recursion depth mismatch`` in the
+    code that was parsing (CPython gh-106905). ``finalize`` itself is ppe's:
+    the snapshot extension's call to it at the end of training still raises."""
+    if not issubclass(writer_class, _writing.StandardWriter):
+        return writer_class
+
+    def __del__(self):
+        if getattr(self, '_worker', None) is not None:
+            writer_class.__del__(self)
+
+    return type(writer_class.__name__, (writer_class,), {
+        '__del__': __del__, '__module__': __name__, '__qualname__': writer_class.__name__})
+
+
 def _npz_writer(writer_class):
     """A ppe writer whose default ``savefun`` writes npz (ppe's: ``torch.save``)."""
+    writer_class = _collected_quietly(writer_class)
+
     def make(savefun=None, **kwargs):
         return writer_class(savefun=_save_npz if savefun is None else savefun, **kwargs)
     make.__name__ = make.__qualname__ = writer_class.__name__

@@ -1,0 +1,19 @@
+"""Reproduce test_iterator.py::test_an_order_of_another_length_is_a_value_error_at_its_epoch_end on chainer 5.4.0 (.matrix/chainer-5.4.0-py3.11/lib/python3.11/site-packages/chainer/__init__.py).
+
+    python repro_test_an_order_of_another_length_is_a_value_error_at_its_epoch_end.py [IMPL]
+
+replays the failing example on IMPL (default 'chainer'); give another
+implementation, e.g. `python repro_test_an_order_of_another_length_is_a_value_error_at_its_epoch_end.py reference`, to run the same example there.
+Written by chainer-conformance 0.1.0.
+"""
+import sys
+
+from conformance import repro
+
+sys.exit(repro.replay(
+    'test_iterator.py::test_an_order_of_another_length_is_a_value_error_at_its_epoch_end',
+    impl=sys.argv[1] if len(sys.argv) > 1 else 'chainer',
+    options=['--device=cpu', '--hypothesis-profile=ci', '--hypothesis-seed=0'],
+    blob=('6.170.15', 'AEEBQQEAQQBBAA=='),
+    search_dir='.',
+))

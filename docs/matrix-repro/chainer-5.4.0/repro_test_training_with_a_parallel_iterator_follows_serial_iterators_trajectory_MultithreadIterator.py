@@ -1,0 +1,19 @@
+"""Reproduce test_parallel_iterators.py::test_training_with_a_parallel_iterator_follows_serial_iterators_trajectory[MultithreadIterator] on chainer 5.4.0 (.matrix/chainer-5.4.0-py3.11/lib/python3.11/site-packages/chainer/__init__.py).
+
+    python repro_test_training_with_a_parallel_iterator_follows_serial_iterators_trajectory_MultithreadIterator.py [IMPL]
+
+replays the failing example on IMPL (default 'chainer'); give another
+implementation, e.g. `python repro_test_training_with_a_parallel_iterator_follows_serial_iterators_trajectory_MultithreadIterator.py reference`, to run the same example there.
+Written by chainer-conformance 0.1.0.
+"""
+import sys
+
+from conformance import repro
+
+sys.exit(repro.replay(
+    'test_parallel_iterators.py::test_training_with_a_parallel_iterator_follows_serial_iterators_trajectory[MultithreadIterator]',
+    impl=sys.argv[1] if len(sys.argv) > 1 else 'chainer',
+    options=['--device=cpu', '--hypothesis-profile=ci', '--hypothesis-seed=0'],
+    blob=('6.170.15', 'AXicc2R0ZNCwf8AABY5MDI7MjkwaMD6cweDICIUgFgMAj7gEsQ=='),
+    search_dir='.',
+))

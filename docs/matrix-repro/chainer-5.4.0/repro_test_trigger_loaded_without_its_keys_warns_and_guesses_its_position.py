@@ -1,0 +1,19 @@
+"""Reproduce test_bad_input.py::test_trigger_loaded_without_its_keys_warns_and_guesses_its_position on chainer 5.4.0 (.matrix/chainer-5.4.0-py3.11/lib/python3.11/site-packages/chainer/__init__.py).
+
+    python repro_test_trigger_loaded_without_its_keys_warns_and_guesses_its_position.py [IMPL]
+
+reruns the property with the same seed on IMPL (default 'chainer'); give another
+implementation, e.g. `python repro_test_trigger_loaded_without_its_keys_warns_and_guesses_its_position.py reference`, to run the same example there.
+Written by chainer-conformance 0.1.0.
+"""
+import sys
+
+from conformance import repro
+
+sys.exit(repro.replay(
+    'test_bad_input.py::test_trigger_loaded_without_its_keys_warns_and_guesses_its_position',
+    impl=sys.argv[1] if len(sys.argv) > 1 else 'chainer',
+    options=['--device=cpu', '--hypothesis-profile=ci', '--hypothesis-seed=0'],
+    blob=None,
+    search_dir='.',
+))

@@ -1,0 +1,19 @@
+"""Reproduce test_observation.py::test_log_report_rewrites_its_json_file_with_the_whole_log_at_each_entry on pytorch-pfn-extras 0.9.0 (implementations/ppe.py).
+
+    python repro_test_log_report_rewrites_its_json_file_with_the_whole_log_at_each_entry.py [IMPL]
+
+reruns the property with the same seed on IMPL (default 'implementations.ppe'); give another
+implementation, e.g. `python repro_test_log_report_rewrites_its_json_file_with_the_whole_log_at_each_entry.py reference`, to run the same example there.
+Written by chainer-conformance 0.1.0.
+"""
+import sys
+
+from conformance import repro
+
+sys.exit(repro.replay(
+    'test_observation.py::test_log_report_rewrites_its_json_file_with_the_whole_log_at_each_entry',
+    impl=sys.argv[1] if len(sys.argv) > 1 else 'implementations.ppe',
+    options=['--device=cpu', '--hypothesis-profile=ci', '--hypothesis-seed=0'],
+    blob=None,
+    search_dir=None,
+))
