@@ -147,7 +147,7 @@ class Reporting:
         if xpassed and getattr(prop.expected, 'status', None) == 'xfail':
             self.problem(f'{prop.id}: expected to fail but passed')
         if outcome == 'failed':
-            prop.message = _message(rep)
+            prop.message = _message(rep, error=call.excinfo.value if call.excinfo else None)
             prop.failure = failure_kind(call.excinfo.value if call.excinfo else None)
             if call.excinfo is not None and rep.when == 'call':
                 repro.attach(item, rep, call.excinfo.value, prop)
@@ -251,10 +251,18 @@ def _outcome(rep, prop):
     return rep.outcome, None
 
 
-def _message(rep, lines=12, width=2000):
-    """The exception's message, without pytest's assertion rewriting below it."""
+def _message(rep, lines=12, width=2000, error=None):
+    """The exception's message, without pytest's assertion rewriting below it.
+
+    When hypothesis found several distinct failures (an ``ExceptionGroup``),
+    the first line of each follows, so that the message names every cause.
+    """
     crash = getattr(rep.longrepr, 'reprcrash', None)
     text = crash.message if crash is not None else str(rep.longrepr)
+    if isinstance(error, BaseExceptionGroup):
+        text = '\n'.join([text.splitlines()[0] if text else str(error)] + [
+            f'  {i}. {type(sub).__name__}: {(str(sub).splitlines() or [""])[0]}'
+            for i, sub in enumerate(error.exceptions, 1)])
     kept = []
     for line in text.splitlines():
         if line.startswith('assert ') or len(kept) == lines:
