@@ -59,8 +59,13 @@ def test_log_report_rewrites_its_json_file_with_the_whole_log_at_each_entry(
     """After each entry the file ``out/<filename formatted with the
     entry>`` holds the whole log so far as JSON (``json.dump`` with
     ``indent=4``); before the first entry there is none, and no other file
-    is left in ``out``."""
-    log, seen, files = runner.run_log_report(ns, out_dir, scenario)
+    is left in ``out``.  The temporary ``log.json`` is written inside
+    ``out``: a ``log.json`` in the working directory is left alone."""
+    with runner.working_directory_holding(out_dir, 'log.json') as held:
+        log, seen, files = runner.run_log_report(ns, out_dir, scenario)
+        cwd = held()
+    assert cwd == [('log.json', 'not a log')], (
+        f'the working directory\'s log.json was touched: it holds {cwd}\n  {scenario}')
     layouts = [(name, content[1], json.dumps(content[0], indent=4))
                for name, content in seen if content is not None]
     wrong = [(name, text) for name, text, dumped in layouts if text != dumped]

@@ -21,7 +21,8 @@ from hypothesis import assume, example, given, strategies as st
 from conformance import diff
 from conformance.diff import assert_same_content
 from conformance.models import update_rules
-from conformance.models.serialization import ignored, scalar_load_refused, trainer_layout
+from conformance.models.serialization import (
+    ignored, observer_keys, scalar_load_refused, trainer_layout)
 from conformance.runners import damaged, records, round_trips, training
 from conformance.spec import rule
 from conformance.strategies import snapshot as scenarios
@@ -148,10 +149,12 @@ def test_user_extension_round_trips_through_save_npz(out_dir, ns, user_extension
 
 # --- layout -------------------------------------------------------------------------------
 
-def snapshot_layout(ns, scenario, out_dir, scheduled):
+def snapshot_layout(ns, scenario, out_dir, scheduled, log_every=None):
+    """With ``log_every``, the observers of ``round_trips.observers`` too."""
     trigger = round_trips.build_trigger(ns, scheduled)
+    observers = () if log_every is None else round_trips.observers(ns, log_every, scenario.stop)
     rig = training.trained(ns, scenario, out_dir, scenario.snapshot_at,
-                         extensions=(round_trips.triggered_by(trigger),))
+                         extensions=(round_trips.triggered_by(trigger), *observers))
     path = f'{rig.out}/layout.npz'
     ns.serializers.save_npz(path, rig.trainer)
     return {k: (str(v.dtype), v.shape) for k, v in training.read_npz(path).items()}
@@ -159,17 +162,22 @@ def snapshot_layout(ns, scenario, out_dir, scheduled):
 
 @rule('serialization', source='chainer/training/trainer.py:Trainer.serialize@v7.8.1')
 @given(scenario=scenarios.small_scenarios(), shuffle=st.booleans(),
-       scheduled=scenarios.trigger_specs)
-def test_trainer_snapshot_has_chainers_key_names(out_dir, ns, scenario, shuffle, scheduled):
+       scheduled=scenarios.trigger_specs, log_every=st.none() | st.integers(1, 3))
+def test_trainer_snapshot_has_chainers_key_names(out_dir, ns, scenario, shuffle, scheduled,
+                                                 log_every):
     """``save_npz(file, trainer)`` writes exactly Chainer's keys: updater
     (iterator, optimizer and per-rule ``t`` and state, model), stop trigger,
     each extension's state and each extension trigger under its registered
     name (an interval trigger's previous position, a manual schedule's also
     ``finished``, a once trigger's ``_flag_first``), and the elapsed time
-    (the I5 table); ``order`` only when shuffling."""
+    (the I5 table); ``order`` only when shuffling.  With observers
+    (``log_every``): ``MicroAverage``'s sums, ``LogReport``'s trigger, log
+    and per-key summaries, ``PlotReport``'s points."""
     scenario = dataclasses.replace(scenario, shuffle=shuffle)
     expected = set(trainer_layout(scenario, scheduled.kind))
-    actual = set(snapshot_layout(ns, scenario, out_dir, scheduled))
+    if log_every is not None:
+        expected |= observer_keys(log_every, scenario.snapshot_at)
+    actual = set(snapshot_layout(ns, scenario, out_dir, scheduled, log_every))
     assert actual == expected, (
         f'snapshot keys differ from Chainer\'s layout:\n  missing: {sorted(expected - actual)}'
         f'\n  unexpected: {sorted(actual - expected)}')

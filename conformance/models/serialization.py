@@ -68,6 +68,25 @@ def trainer_layout(scenario, scheduled):
     return layout
 
 
+def observer_keys(log_every, iterations):
+    """The keys that ``runners.round_trips.observers`` add to a snapshot
+    after ``iterations`` updates: each extension's trigger; ``MicroAverage``'s
+    sums (M4); ``LogReport``'s own trigger, log and summary, a ``Summary``
+    (``_x``, ``_x2``, ``_n``) per key observed since it last fired: ``num``,
+    ``den`` and ``ratio`` (J5, M1); ``PlotReport``'s ``_plot_<file name>``
+    (M11)."""
+    keys = {f'extension_triggers/{name}/{k}' for k in _POSITION
+            for name in ('reported', 'MicroAverage', 'LogReport', 'PlotReport')}
+    keys |= {f'extensions/LogReport/_trigger/{k}' for k in _POSITION}
+    keys |= {'extensions/MicroAverage/_numerator', 'extensions/MicroAverage/_denominator',
+             'extensions/LogReport/_log', 'extensions/LogReport/_summary/_names',
+             'extensions/PlotReport/_plot_plot.png'}
+    summaries = 0 if iterations % log_every == 0 else 3
+    keys |= {f'extensions/LogReport/_summary/_summaries/{index}/{k}'
+             for index in range(summaries) for k in ('_x', '_x2', '_n')}
+    return keys
+
+
 def scalar_load_refused(saved, target):
     """Chainer's safety check (SEMANTICS I3): numbers go into a scalar
     target only if their dtype casts safely to its type (any integer fits a

@@ -101,6 +101,30 @@ def run_log_report(ns, out, scenario, log_name_none=False, postprocess=None):
     return [dict(entry) for entry in log_report.log], seen, sorted(os.listdir(out))
 
 
+@contextlib.contextmanager
+def working_directory_holding(out, name, content='not a log'):
+    """Run in a fresh working directory that holds a file ``name`` of its
+    own; yields a function listing ``(file, content)`` of what the directory
+    holds.  The previous working directory is restored."""
+    cwd, previous = fresh_dir(out), os.getcwd()
+    with open(os.path.join(cwd, name), 'w') as f:
+        f.write(content)
+
+    def text(path):
+        if not os.path.isfile(path):
+            return None
+        with open(path, encoding='utf-8') as f:
+            return f.read()
+
+    def held():
+        return [(file, text(os.path.join(cwd, file))) for file in sorted(os.listdir(cwd))]
+    os.chdir(cwd)
+    try:
+        yield held
+    finally:
+        os.chdir(previous)
+
+
 class FlushedText(io.StringIO):
     """A text stream that remembers how much had been written at each ``flush``."""
 

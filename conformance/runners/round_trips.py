@@ -26,6 +26,25 @@ def triggered_by(trigger):
     return make
 
 
+def observers(ns, log_every, stop):
+    """Makers (for ``extensions=``) of an extension named ``reported``
+    (a writer reporting ``num`` and ``den`` at each iteration), a
+    ``MicroAverage`` of them at each iteration, a ``LogReport`` every
+    ``log_every`` iterations and a ``PlotReport`` of ``ratio`` into
+    ``plot.png`` that does not fire before ``stop`` (no figure drawn)."""
+    extensions = ns.training.extensions
+
+    @ns.training.make_extension(trigger=(1, 'iteration'), priority=ns.training.PRIORITY_WRITER)
+    def reported(trainer):
+        ns.report({'num': trainer.updater.iteration, 'den': 2})
+    return (lambda optimizer: reported,
+            lambda optimizer: extensions.MicroAverage('num', 'den', 'ratio',
+                                                      trigger=(1, 'iteration')),
+            lambda optimizer: extensions.LogReport(trigger=(log_every, 'iteration')),
+            lambda optimizer: extensions.PlotReport(['ratio'], trigger=(stop + 1, 'iteration'),
+                                                    filename='plot.png'))
+
+
 def used_trigger(ns, spec, scenario, out_dir, iterations):
     """A trigger of ``spec`` after deciding ``iterations`` times for an
     extension of the scenario's trainer."""

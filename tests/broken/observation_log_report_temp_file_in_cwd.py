@@ -1,0 +1,29 @@
+"""Broken: LogReport writes its temporary ``log.json`` into the current
+working directory instead of its temporary directory inside ``out``."""
+import json
+import os
+import shutil
+import tempfile
+
+import reference
+from reference import *  # NOQA
+
+_LogReport = reference.training.extensions.LogReport
+
+
+def _write(self, out, log_name):
+    tempdir = tempfile.mkdtemp(prefix=log_name, dir=out)
+    try:
+        path = 'log.json'
+        with open(path, 'w') as f:
+            json.dump(self._log, f, indent=4)
+        shutil.move(path, os.path.join(out, log_name))
+    finally:
+        shutil.rmtree(tempdir)
+
+
+_LogReport._write = _write
+
+
+def __getattr__(name):
+    return getattr(reference, name)
