@@ -8,6 +8,7 @@ modification times (a coarse file-system clock) picks the same newest file
 """
 import os
 
+import pytest
 from hypothesis import given, strategies as st
 
 from conformance.diff import model_mismatch
@@ -18,6 +19,15 @@ from conformance.strategies import observation as scenarios
 
 SOURCE = 'chainer/training/extensions/_snapshot.py:_Snapshot.__call__@v7.8.1 (SEMANTICS I8)'
 WRITERS = ('SimpleWriter', 'ThreadWriter')
+
+
+@pytest.fixture(scope='module', autouse=True)
+def scratch_working_directory(out_dir):
+    """A writer that ignores the trainer's ``out`` writes into the current
+    directory: that is then the suite's scratch, never the caller's tree."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.chdir(out_dir)
+        yield
 
 
 @rule('snapshot-writers', source=SOURCE)

@@ -205,12 +205,33 @@ def _collected_quietly(writer_class):
         '__del__': __del__, '__module__': __name__, '__qualname__': writer_class.__name__})
 
 
+def _writing_into_the_trainers_out(writer_class):
+    """``writer_class`` (ppe's) writing into the directory each call names,
+    where its constructor was given none.
+
+    Chainer's writers get the directory with each call (``trainer.out``);
+    ppe's take it at construction (default: the current directory) and
+    ``Writer.save`` ignores the ``out_dir`` argument its ``__call__``
+    documents as the manager's ``out``.  Where the caller did not choose a
+    directory, the first call's becomes the writer's: the calling convention
+    adapted, the writing (and ``n_retains``' clean-up there) still ppe's."""
+    def __call__(self, filename, out_dir, target, **kwargs):
+        if getattr(self, '_out_dir_from_call', False):
+            self.out_dir, self._out_dir_from_call = out_dir, False
+        return writer_class.__call__(self, filename, out_dir, target, **kwargs)
+
+    return type(writer_class.__name__, (writer_class,), {
+        '__call__': __call__, '__module__': __name__, '__qualname__': writer_class.__name__})
+
+
 def _npz_writer(writer_class):
     """A ppe writer whose default ``savefun`` writes npz (ppe's: ``torch.save``)."""
-    writer_class = _collected_quietly(writer_class)
+    writer_class = _writing_into_the_trainers_out(_collected_quietly(writer_class))
 
     def make(savefun=None, **kwargs):
-        return writer_class(savefun=_save_npz if savefun is None else savefun, **kwargs)
+        writer = writer_class(savefun=_save_npz if savefun is None else savefun, **kwargs)
+        writer._out_dir_from_call = 'out_dir' not in kwargs
+        return writer
     make.__name__ = make.__qualname__ = writer_class.__name__
     return make
 
