@@ -28,7 +28,7 @@ def pytest_collection_modifyitems(config, items):
         if getattr(getattr(item, 'obj', None), 'is_hypothesis_test', False):
             profiles.apply(item.obj, run.settings, run.seed)
         for div in item.iter_markers('diverges'):
-            own = spec.divergence_applies(div, impl.name)
+            own = spec.divergence_applies(div, impl.name, impl.version)
             if own or run.chainer_preset and spec.divergence_applies(div, 'chainer'):
                 # The preset declares what Chainer does; a derived namespace
                 # that fixed a divergence passes (an xpass), it does not fail.

@@ -111,7 +111,8 @@ def test_log_report_with_filename_none_writes_no_file(out_dir, ns, scenario):
     any file"."""
     out = runner.fresh_dir(out_dir)
     trainer = runner.stream_trainer(ns, out, scenario)
-    trainer.extend(ns.training.extensions.LogReport(trigger=(1, 'iteration'), filename=None))
+    trainer.extend(harness.call_with('training.extensions.LogReport', ns.training.extensions.LogReport,
+                                     trigger=(1, 'iteration'), filename=None))
     trainer.run()
     assert os.listdir(out) == [], f'files written with filename=None: {os.listdir(out)}'
 
@@ -380,7 +381,8 @@ def test_progress_bar_draws_the_training_and_epoch_bars_every_update_interval(
 @diverges('chainer', reason='ProgressBar builds its bar without training_length, bar_length '
           'and out, so it draws 50 characters for the stop trigger\'s length on the '
           'sys.stdout of its construction, whatever the documented arguments say',
-          source='chainer/training/extensions/progress_bar.py:ProgressBar.__init__@v7.8.1')
+          source='chainer/training/extensions/progress_bar.py:ProgressBar.__init__@v7.8.1',
+          version='>=7')
 @given(run=scenarios.progress_scenarios(),
        length=st.tuples(st.integers(1, 6), st.just('iteration'))
        | st.tuples(st.integers(1, 3), st.just('epoch')),

@@ -79,7 +79,8 @@ def run_log_report(ns, out, scenario, log_name_none=False, postprocess=None):
     trainer = stream_trainer(ns, out, scenario)
     kwargs = {'log_name': None} if log_name_none else {'filename': scenario.filename}
     kwargs.update({} if postprocess is None else {'postprocess': postprocess})
-    log_report = ns.training.extensions.LogReport(
+    log_report = harness.call_with(
+        'training.extensions.LogReport', ns.training.extensions.LogReport,
         keys=None if scenario.keys is None else list(scenario.keys),
         trigger=scenario.trigger, **kwargs)
     trainer.extend(log_report)
@@ -326,11 +327,15 @@ def best_value_trigger(ns, scenario, compare):
 
 def saved_best_value(ns, out, trigger):
     """``best_value`` as the trigger saves it (``save_npz``; read with NumPy)."""
+    harness.attribute(trigger, 'serialize', f'training.triggers.{type(trigger).__name__}.serialize')
     path = os.path.join(fresh_dir(out), 'trigger.npz')
     ns.serializers.save_npz(path, trigger)
-    with numpy.load(path, allow_pickle=True) as saved:
-        value = saved['best_value']
-    return None if value.dtype == object else float(value)
+    with numpy.load(path, allow_pickle=False) as saved:
+        try:
+            value = saved['best_value']
+        except ValueError:      # an object array: how Chainer's npz writes None (never unpickled)
+            return None
+    return float(value)
 
 
 def run_best_value(ns, out, scenario, compare, interrupt_at=None):
