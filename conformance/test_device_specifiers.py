@@ -5,9 +5,12 @@ Every CPU specifier Chainer accepts (a negative integer, of Python's or
 NumPy's types, ``'-1'``, ``'@numpy'``, a ``backend.Device``) makes the
 updater's ``device`` and ``input_device`` the CPU device; an old-style
 converter function gets the device as ``-1``, a ``dataset.converter()``
-one the Device object, both ``None`` when no device is given.  GPU ids are
-the GPU lane's (``--device=gpu``).
+one the Device object, both ``None`` when no device is given.  GPU ids
+(``0``, ``'0'``, ``'@cupy:0'``) are a CuPy device with CUDA and a
+``RuntimeError`` without it.  ``concat_examples`` pads ragged arrays.
 """
+import types
+
 import numpy
 import pytest
 from hypothesis import given, strategies as st
@@ -35,7 +38,8 @@ def cpu_specifiers():
             lambda p: (f'{p[0].__name__}({p[1]})', lambda ns: p[0](p[1]))),
         st.just(("'-1'", lambda ns: '-1')),
         st.just(("'@numpy'", lambda ns: '@numpy')),
-        st.just(("get_device('@numpy')", lambda ns: ns.get_device('@numpy'))))
+        st.just(("get_device('@numpy')", lambda ns: ns.get_device('@numpy'))),
+        st.just(('backend.CpuDevice()', lambda ns: ns.backend.CpuDevice())))
 
 
 @rule('api', source=SOURCE)
@@ -66,23 +70,29 @@ def test_the_converter_gets_the_device_as_chainer_passes_it(ns, style, spec):
     else:
         assert isinstance(got, ns.backend.Device) and got.xp is numpy, (
             f'{where}: the converter got {got!r}, expected the CPU backend.Device')
+        cpu = ns.backend.CpuDevice()
+        assert got == cpu and not got != cpu, (
+            f'{where}: the converter got {got!r}, which is not equal (==, !=) '
+            'to backend.CpuDevice()')
     for name in ('device', 'input_device'):
         device = harness.attribute(updater, name, f'training.updaters.StandardUpdater.{name}')
         assert isinstance(device, ns.backend.Device) and device.xp is numpy, (
             f'{where}: updater.{name} is {device!r}, expected the CPU backend.Device')
 
 
-INVALID = [(1.5, 'TypeError'), ((0,), 'TypeError'), ('@foo', 'ValueError'),
-           ('@numpy:0', 'ValueError'), ('@cupy', 'ValueError')]
+INVALID = [(1.5, 'TypeError'), ((0,), 'TypeError'), (numpy, 'TypeError'),
+           ('@foo', 'ValueError'), ('@NumPy', 'ValueError'), ('@', 'ValueError'),
+           ('@numpy:0', 'ValueError'), ('@cupy', 'ValueError'), ('@cupy:x', 'ValueError'),
+           ('@intel64:0', 'ValueError')]
 
 
-@rule('api', source=SOURCE)
-@pytest.mark.parametrize('spec,error', INVALID, ids=[repr(s) for s, _ in INVALID])
-def test_an_invalid_device_specifier_raises_chainers_exception(ns, spec, error):
-    """A specifier of another type (a float, a tuple) is a ``TypeError``; a
-    string of ``'@'`` with an unknown module, or ``'@numpy'`` with an id,
-    or ``'@cupy'`` without one, a ``ValueError``: from ``get_device`` and
-    from ``StandardUpdater(device=...)`` alike."""
+def _label(spec):
+    return spec.__name__ if isinstance(spec, types.ModuleType) else repr(spec)
+
+
+def raised_by(ns, spec):
+    """``[(what, exception type name or None)]`` of ``get_device(spec)`` and
+    of ``StandardUpdater(device=spec)``."""
     raised = []
     for what, call in (('get_device', lambda: ns.get_device(spec)),
                        ('StandardUpdater', lambda: one_update(ns, spec, 'old'))):
@@ -93,5 +103,110 @@ def test_an_invalid_device_specifier_raises_chainers_exception(ns, spec, error):
             raise
         except Exception as exc:  # compared with Chainer's exception type
             raised.append((what, type(exc).__name__))
+    return raised
+
+
+@rule('api', source=SOURCE)
+@pytest.mark.parametrize('spec,error', INVALID, ids=[_label(s) for s, _ in INVALID])
+def test_an_invalid_device_specifier_raises_chainers_exception(ns, spec, error):
+    """A specifier of another type (a float, a tuple, a module) is a
+    ``TypeError``; a string of ``'@'`` with an unknown module (module names
+    are case-sensitive), ``'@numpy'`` or ``'@intel64'`` with an id, or
+    ``'@cupy'`` without one or with one that is no integer, a
+    ``ValueError``: from ``get_device`` and from
+    ``StandardUpdater(device=...)`` alike."""
+    raised = raised_by(ns, spec)
     expected = [('get_device', error), ('StandardUpdater', error)]
-    assert raised == expected, f'device={spec!r}: raised {raised}, expected {expected}'
+    assert raised == expected, f'device={_label(spec)}: raised {raised}, expected {expected}'
+
+
+#: How a GPU id is written: Python's and NumPy's integers, a string of one, '@cupy:<id>'.
+GPU_FORMS = [('int', int), ('str', str), ('@cupy', '@cupy:{}'.format)] + [
+    (t.__name__, t) for t in NUMPY_INTS]
+
+
+def cuda_device_count():
+    """How many CUDA devices CuPy sees here (0 without CuPy or a driver)."""
+    try:
+        import cupy
+        return cupy.cuda.runtime.getDeviceCount()
+    except Exception:  # no CuPy, no driver, no device: CUDA is not available
+        return 0
+
+
+@rule('api', source=SOURCE)
+@given(form=st.sampled_from(GPU_FORMS), device_id=st.integers(0, 3))
+def test_a_gpu_specifier_is_a_cupy_device_or_needs_cuda(ns, form, device_id):
+    """A non-negative integer (of Python's or NumPy's types), a string of
+    one and ``'@cupy:<id>'`` name GPU ``<id>``: with CUDA available
+    ``get_device`` gives the device of ``'@cupy:<id>'``, computing with
+    CuPy; without it ``get_device`` and ``StandardUpdater(device=...)``
+    raise ``RuntimeError`` (never the ``ValueError`` of a malformed
+    specifier)."""
+    name, make = form
+    count = cuda_device_count()
+    spec = make(device_id % count if count else device_id)
+    if not count:
+        raised = raised_by(ns, spec)
+        expected = [('get_device', 'RuntimeError'), ('StandardUpdater', 'RuntimeError')]
+        assert raised == expected, (
+            f'device={spec!r} ({name}) without CUDA: raised {raised}, expected {expected}')
+        return
+    device = ns.get_device(spec)
+    assert getattr(device.xp, '__name__', None) == 'cupy', (
+        f'get_device({spec!r}) ({name}) is {device!r}, whose xp is not CuPy')
+    same = ns.get_device(f'@cupy:{device_id % count}')
+    assert device == same and device != ns.backend.CpuDevice(), (
+        f'get_device({spec!r}) ({name}) is {device!r}, expected {same!r}')
+
+
+CONCAT_SOURCE = 'chainer/dataset/convert.py:concat_examples, _concat_arrays_with_padding@v7.8.1'
+
+
+@st.composite
+def ragged_batches(draw):
+    """``(arrays, padding, style)``: two to four arrays of one dtype and
+    ndim whose shapes differ, a padding value, and whether the examples are
+    the arrays or ``(array, 2 * array)`` tuples."""
+    ndim = draw(st.integers(1, 3))
+    shapes = draw(st.lists(st.tuples(*[st.integers(0, 3)] * ndim), min_size=2, max_size=4))
+    dtype = draw(st.sampled_from([numpy.float32, numpy.int32]))
+    arrays = [numpy.arange(1, 1 + int(numpy.prod(shape)), dtype=dtype).reshape(shape)
+              for shape in shapes]
+    return arrays, draw(st.integers(-3, 3)), draw(st.sampled_from(['array', 'tuple']))
+
+
+def padded(arrays, padding):
+    """The expected padded batch: ``padding`` everywhere, each array in the
+    leading corner of its row, the first array's dtype."""
+    shape = numpy.max([a.shape for a in arrays], axis=0)
+    out = numpy.full((len(arrays),) + tuple(shape), padding, dtype=arrays[0].dtype)
+    for row, array in zip(out, arrays):
+        row[tuple(slice(n) for n in array.shape)] = array
+    return out
+
+
+@rule('api', source=CONCAT_SOURCE)
+@given(case=ragged_batches(), device=st.sampled_from([None, -1]))
+def test_concat_examples_pads_ragged_arrays_to_the_largest_shape(ns, case, device):
+    """``concat_examples(batch, device, padding=p)`` stacks arrays of
+    different shapes into one array of the largest extent on every axis,
+    of the first array's dtype, filled with ``p`` where no example reaches;
+    for tuple examples ``padding`` may be a tuple, one value per
+    component."""
+    arrays, padding, style = case
+    if style == 'array':
+        got = [ns.dataset.concat_examples(arrays, device, padding=padding)]
+        expected = [padded(arrays, padding)]
+    else:
+        batch = [(a, 2 * a) for a in arrays]
+        got = list(ns.dataset.concat_examples(batch, device, padding=(padding, padding + 1)))
+        expected = [padded(arrays, padding), padded([2 * a for a in arrays], padding + 1)]
+    where = (f'concat_examples({style}s of shapes {[a.shape for a in arrays]}, {device}, '
+             f'padding={padding})')
+    assert len(got) == len(expected), f'{where}: {len(got)} components, expected {len(expected)}'
+    for g, e in zip(got, expected):
+        assert isinstance(g, numpy.ndarray) and g.dtype == e.dtype, (
+            f'{where}: got {type(g).__name__} of dtype {getattr(g, "dtype", None)}, '
+            f'expected {e.dtype}')
+        numpy.testing.assert_array_equal(g, e, err_msg=where)

@@ -88,6 +88,22 @@ def test_evaluator_runs_in_test_mode_without_backprop_and_touches_nothing(
                              f'is_new_epoch, iteration) from {before} to {after}')
 
 
+@rule('evaluator', source='chainer/function.py:force_backprop_mode@v7.8.1; '
+      'chainer/configuration.py:_ConfigContext@v7.8.1')
+@given(scenario=scenarios.evaluator_scenarios())
+def test_force_backprop_mode_in_eval_func_turns_backprop_on_for_its_body_only(ns, scenario):
+    """``with force_backprop_mode():`` inside ``eval_func`` (which runs
+    under the evaluator's ``no_backprop_mode``) makes
+    ``config.enable_backprop`` True in its body; on exit the evaluator's
+    value shows again, for every batch."""
+    seen = runner.run_evaluator_forcing_backprop(ns, scenario)
+    batches = -(-scenario.n_validation // scenario.batch_size)
+    want = [(before, True, before) for before, _, _ in seen]
+    assert len(seen) == batches and seen == want, model_mismatch(
+        scenario, want, seen, '(config.enable_backprop before, inside and after '
+        'force_backprop_mode) per batch')
+
+
 @rule('evaluator', source='chainer/training/extensions/evaluator.py:_IteratorProgressBar@v7.8.1; '
       'chainer/training/extensions/util.py:ProgressBar.update@v7.8.1 (SEMANTICS M7)',
       level='quirk')

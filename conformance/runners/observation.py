@@ -481,7 +481,7 @@ def run_evaluator(ns, out, scenario):
     def eval_func(x):
         examples = numpy.asarray(x).reshape(-1).tolist()
         evaluation.extend(examples)
-        probe.modes.add((bool(config.train), bool(config.enable_backprop)))
+        probe.modes.add((config.train, config.enable_backprop))   # as set, not truthiness
         ns.report({'loss': sum(examples) + scenario.offset}, target)
         ns.report({'size': len(examples)}, target.child)
 
@@ -518,6 +518,26 @@ def run_evaluator(ns, out, scenario):
     unregistered = ns.training.extensions.Evaluator(validation, target, eval_func=eval_func)
     probe.unregistered = {k: float(v) for k, v in unregistered().items()}
     return probe, seen, result, after_run, (before, after)
+
+
+def run_evaluator_forcing_backprop(ns, scenario):
+    """Per batch of one ``Evaluator`` call (never registered with a
+    trainer), ``config.enable_backprop`` as ``eval_func`` saw it before, in
+    and after a ``with force_backprop_mode():`` block."""
+    config = ns.config
+    validation = ns.iterators.SerialIterator(
+        harness.dataset(scenario.n_validation), scenario.batch_size, repeat=False,
+        shuffle=False)
+    seen = []
+
+    def eval_func(x):
+        before = config.enable_backprop
+        with ns.force_backprop_mode():
+            inside = config.enable_backprop
+        seen.append((before, inside, config.enable_backprop))
+
+    ns.training.extensions.Evaluator(validation, ns.Chain(), eval_func=eval_func)()
+    return seen
 
 
 def run_evaluator_progress_bar(ns, scenario):

@@ -71,6 +71,10 @@ CAUGHT = {
         'test_evaluator_reports_and_returns_the_means_under_its_name_and_the_target_path'}),
     'evaluator_train_mode': (EVALUATOR, {
         'test_evaluator_runs_in_test_mode_without_backprop_and_touches_nothing'}),
+    'evaluator_no_backprop_sets_none': (EVALUATOR, {
+        'test_evaluator_runs_in_test_mode_without_backprop_and_touches_nothing'}),
+    'evaluator_force_backprop_sets_false': (EVALUATOR, {
+        'test_force_backprop_mode_in_eval_func_turns_backprop_on_for_its_body_only'}),
     'evaluator_no_name_prefix': (EVALUATOR, {
         'test_evaluator_reports_and_returns_the_means_under_its_name_and_the_target_path'}),
     'evaluator_progress_bar_left_on_screen': (EVALUATOR, {
