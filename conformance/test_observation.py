@@ -450,6 +450,62 @@ def test_plot_report_saves_a_figure_of_the_interval_means_of_its_keys_at_each_fi
     assert left == [], f'files left in out: {left}'
 
 
+@rule('observation', source='chainer/training/extensions/variable_statistics_plot.py:'
+      'VariableStatisticsPlot.__call__@v7.8.1; '
+      'VariableStatisticsPlot.save_plot_using_module@v7.8.1')
+@given(sizes=st.lists(st.integers(1, 3), min_size=1, max_size=2),
+       iterations=st.integers(1, 3), period=st.integers(1, 3),
+       filename=st.sampled_from([None, 'weights.png']), alias=st.booleans(), data=st.data())
+def test_variable_statistics_plot_saves_the_sampled_statistics_of_its_targets_at_each_firing(
+        out_dir, ns, sizes, iterations, period, filename, alias, data):
+    """Every iteration ``VariableStatisticsPlot`` samples the mean, std and
+    percentiles (by default those of 0 to 3 sigmas either side of the
+    median, and the extremes) of all its targets' elements, and at each
+    firing of its trigger saves a PNG ``out/<filename>`` (``statistics.png``
+    by default; ``file_name`` is an alias) plotting every sample against
+    its iteration: the mean with std error bars, bands between symmetric
+    percentiles and the median as a line."""
+    grid = st.integers(-16, 16).map(lambda q: q / 4)
+    values = data.draw(st.lists(st.lists(grid, min_size=sum(sizes), max_size=sum(sizes)),
+                                min_size=iterations, max_size=iterations), label='values')
+    figures, files, left = runner.run_variable_statistics_plot(
+        ns, out_dir, values, sizes, (period, 'iteration'), filename, alias=alias)
+    expected = model.variable_statistics_figures(values, period)
+    name = filename or 'statistics.png'
+    context = f'parameter sizes {sizes}, trigger ({period}, iteration), file name {name!r}'
+    assert files == [(i, True) for i, *_ in expected], model_mismatch(
+        values, [(i, True) for i, *_ in expected], files,
+        '(iteration, a PNG) where the image file was written', context)
+    shape = [(i, name, xs) for i, xs, *_ in expected]
+    got = [(i, saved, line[0]) for i, saved, line, *_ in figures]
+    assert got == shape, model_mismatch(values, shape, got,
+                                        '(iteration, file saved, iterations plotted)', context)
+    bound = 1e-5 * max(1.0, *(abs(v) for row in values for v in row))
+
+    def close(a, b):
+        return len(a) == len(b) and all(abs(x - y) <= bound for x, y in zip(a, b))
+
+    for (i, xs, means, stds, percentiles), (_, _, line, bars, bands, median) in zip(
+            expected, figures):
+        want = {
+            'means': means,
+            'std error bars': [v for m, s in zip(means, stds) for v in (m - s, m + s)],
+            'percentile bands': [v for j in range(4) for p in percentiles
+                                 for v in (p[j], p[-j - 1])],
+            'median': [p[4] for p in percentiles]}
+        drawn = {
+            'means': line[1],
+            'std error bars': [v for span in bars for x in xs for v in span.get(float(x), ())],
+            'percentile bands': [v for span in bands for x in xs
+                                 for v in span.get(float(x), ())],
+            'median': median[1]}
+        for what in want:
+            assert close(drawn[what], want[what]), (
+                f'the figure saved at iteration {i} plots {what} {drawn[what]}, expected '
+                f'{want[what]}\n  values {values}\n  {context}')
+    assert left == [], f'files left in out: {left}'
+
+
 @rule('resume', source='chainer/training/extensions/print_report.py:PrintReport@v7.8.1 '
       '(SEMANTICS M2)', level='quirk')
 @given(scenario=scenarios.stream_scenarios(max_iterations=6).filter(

@@ -11,6 +11,8 @@ An *observation stream* is a list, one entry per update, of dicts
 after each update (``models.iterator.updater_states(...)[1:]``), so
 ``states[i]`` belongs to update ``i + 1``.
 """
+import numpy
+
 from conformance.models.triggers import interval_fires
 
 INF = float('inf')
@@ -262,6 +264,31 @@ def plot_report_figures(stream, states, y_keys, x_key, trigger, resumed_at=None)
                   [p[2] for p in points[key]]) for key in y_keys if points[key]]
         if lines and (resumed_at is None or iteration > resumed_at):
             figures.append((iteration, lines))
+    return figures
+
+
+# --- VariableStatisticsPlot ------------------------------------------------------------
+
+#: Chainer's default ``percentile_sigmas``: the percentiles of 0, 1, 2 and 3
+#: sigmas either side of the median of a normal distribution, and the extremes.
+PERCENTILE_SIGMAS = (0, 0.13, 2.28, 15.87, 50, 84.13, 97.72, 99.87, 100)
+
+
+def variable_statistics_figures(values, period):
+    """``(iteration, xs, means, stds, percentiles)`` for each figure
+    ``VariableStatisticsPlot`` saves when each update ``i + 1`` leaves its
+    targets holding ``values[i]``: it samples every iteration (after the
+    update) the mean, std and ``PERCENTILE_SIGMAS`` percentiles of all the
+    elements, and at each firing of its trigger ``(period, 'iteration')``
+    plots every sample so far."""
+    figures, xs, stats = [], [], []
+    for i, row in enumerate(values):
+        row = numpy.asarray(row, dtype=numpy.float64)
+        xs.append(i + 1)
+        stats.append((row.mean(), row.std(), list(numpy.percentile(row, PERCENTILE_SIGMAS))))
+        if interval_fires(period, i, i + 1):
+            figures.append((i + 1, list(xs), [s[0] for s in stats], [s[1] for s in stats],
+                            [s[2] for s in stats]))
     return figures
 
 

@@ -271,6 +271,84 @@ def run_plot_report(ns, out, scenario, y_keys, x_key, filename, marker, interrup
     return figures, files, sorted(os.listdir(out))
 
 
+def _spans(collection):
+    """``{x: (lowest y, highest y)}`` over a collection's paths: an
+    errorbar's bars or a ``fill_between`` band, read as data."""
+    spans = {}
+    for path in collection.get_paths():
+        for x, y in path.vertices:
+            low, high = spans.get(float(x), (float(y), float(y)))
+            spans[float(x)] = (min(low, float(y)), max(high, float(y)))
+    return spans
+
+
+def run_variable_statistics_plot(ns, out, values, sizes, trigger, filename, alias=False):
+    """``(figures, files, left)`` of a ``VariableStatisticsPlot`` (data only,
+    default statistics and percentiles) on a chain whose parameters (of
+    ``sizes`` elements) update ``i + 1`` sets to ``values[i]`` (their
+    concatenation): per figure saved (read at ``savefig`` as data), ``(iteration, file
+    name, mean line (xs, ys), errorbar spans, band spans, median line)``; per
+    update where the image file appeared (a later reader takes it away),
+    ``(iteration, whether it is a PNG)``; the files left in ``out``."""
+    import matplotlib
+    matplotlib.use('Agg')
+    import matplotlib.figure
+    out = fresh_dir(out)
+    model = ns.Chain()
+    with model.init_scope():
+        for k, size in enumerate(sizes):
+            setattr(model, f'p{k}', ns.Parameter(numpy.zeros(size, dtype=numpy.float32)))
+    params = [getattr(model, f'p{k}') for k in range(len(sizes))]
+    holder = {}
+
+    def loss(*args):
+        row = iter(values[holder['trainer'].updater.iteration])
+        for param in params:
+            param.array[...] = [next(row) for _ in range(param.array.size)]
+        return ns.Variable(numpy.zeros((), dtype=numpy.float32))
+
+    trainer = harness.make_trainer(ns, out, n=4, stop=(len(values), 'iteration'),
+                                   model=model, loss_func=loss)
+    holder['trainer'] = trainer
+    kwargs = {} if filename is None else {'file_name' if alias else 'filename': filename}
+    trainer.extend(ns.training.extensions.VariableStatisticsPlot(
+        model, report_grad=False, trigger=trigger, **kwargs))
+    path = os.path.join(out, filename or 'statistics.png')
+    figures, files = [], []
+    savefig = matplotlib.figure.Figure.savefig
+
+    def recording_savefig(figure, fname, *args, **kw):
+        means, percentiles = figure.axes
+        line, = means.get_lines()
+        median, = percentiles.get_lines()
+        figures.append((trainer.updater.iteration, os.path.basename(str(fname)),
+                        ([float(x) for x in line.get_xdata()],
+                         [float(y) for y in line.get_ydata()]),
+                        [_spans(c) for c in means.collections],
+                        [_spans(c) for c in percentiles.collections],
+                        ([float(x) for x in median.get_xdata()],
+                         [float(y) for y in median.get_ydata()])))
+        return savefig(figure, fname, *args, **kw)
+
+    def take_file(trainer):
+        if os.path.exists(path):
+            with open(path, 'rb') as f:
+                files.append((trainer.updater.iteration, f.read(len(PNG)) == PNG))
+            os.remove(path)
+
+    trainer.extend(take_file, priority=READER - 50)
+    matplotlib.figure.Figure.savefig = recording_savefig
+    try:
+        with matplotlib.rc_context({'figure.dpi': 10, 'savefig.dpi': 10,
+                                    'figure.figsize': (2, 2), 'xtick.bottom': False,
+                                    'xtick.labelbottom': False, 'ytick.left': False,
+                                    'ytick.labelleft': False}):
+            trainer.run()
+    finally:
+        matplotlib.figure.Figure.savefig = savefig
+    return figures, files, sorted(os.listdir(out))
+
+
 # --- writers seen by readers in the same iteration ------------------------------------
 
 def run_writers_and_readers(ns, out, scenario, lr_every):

@@ -46,6 +46,8 @@ CAUGHT = {
         'test_progress_bar_honours_training_length_bar_length_and_out'}),
     'observation_plot_report_saves_empty_figures': (OBSERVATION, {
         'test_plot_report_saves_a_figure_of_the_interval_means_of_its_keys_at_each_firing'}),
+    'observation_statistics_plot_one_sigma_two_sided': (OBSERVATION, {
+        'test_variable_statistics_plot_saves_the_sampled_statistics_of_its_targets_at_each_firing'}),
     'observation_print_report_remembers_printed_rows': (OBSERVATION, {
         'test_print_report_after_a_resume_prints_its_header_and_the_whole_restored_log'}),
     'value_time_trigger_fires_at_its_next_time': (VALUE, {
