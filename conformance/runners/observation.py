@@ -625,7 +625,8 @@ def run_evaluator_progress_bar(ns, scenario):
     validation = ns.iterators.SerialIterator(
         harness.dataset(scenario.n_validation), scenario.batch_size, repeat=False,
         shuffle=False)
-    evaluator = ns.training.extensions.Evaluator(
+    evaluator = harness.call_with(
+        'training.extensions.Evaluator', ns.training.extensions.Evaluator,
         validation, ns.Chain(), eval_func=lambda x: None, progress_bar=True)
     text = io.StringIO()
     with contextlib.redirect_stdout(text):
