@@ -167,13 +167,19 @@ class MultiprocessIterator(_position.Position, iterator.Iterator):
         self._previous_epoch_detail = -1.
 
     def finalize(self):
-        """Terminate the workers (``Pool.terminate`` also joins them and its
-        threads); idempotent."""
+        """Stop the workers once the batches in flight are read; idempotent.
+
+        ``Pool.close`` and ``join`` rather than ``terminate``: terminate kills
+        a worker wherever it is, and one killed while it held the pool's queue
+        lock left ``terminate`` waiting forever on a handler thread (seen in
+        fresh-clone test runs).  The tasks in flight are at most
+        ``n_prefetch`` batches of reads."""
         self._finalized = True
         self._loading = collections.deque()
         pool, self._pool = self._pool, None
         if pool is not None:
-            pool.terminate()
+            pool.close()
+            pool.join()
 
     def serialize(self, serializer):
         """Keys ``current_position``, ``epoch``, ``is_new_epoch``, ``order``
