@@ -11,12 +11,13 @@ import json
 import os
 
 import numpy
-from hypothesis import given, strategies as st
+from hypothesis import assume, given, strategies as st
 
 from conformance import harness
 from conformance.diff import model_mismatch
 from conformance.diff.observation import explain_log, log_differences, mean_bound
 from conformance.models import observation as model
+from conformance.models.triggers import interval_fires
 from conformance.runners import observation as runner
 from conformance.spec import diverges, rule
 from conformance.strategies import observation as scenarios
@@ -504,6 +505,110 @@ def test_variable_statistics_plot_saves_the_sampled_statistics_of_its_targets_at
                 f'the figure saved at iteration {i} plots {what} {drawn[what]}, expected '
                 f'{want[what]}\n  values {values}\n  {context}')
     assert left == [], f'files left in out: {left}'
+
+
+VSP_SOURCE = 'chainer/training/extensions/variable_statistics_plot.py:'
+
+
+def chosen_statistics_options(options):
+    """``(keyword arguments passed, the options in effect)`` of drawn options."""
+    chosen = {name: value for name, value in options.items() if value is not runner.DEFAULT}
+    return chosen, dict(model.STATISTICS_PLOT_DEFAULTS, **chosen)
+
+
+@rule('observation', source=VSP_SOURCE + '_unpack_variables@v7.8.1; '
+      'VariableStatisticsPlot.__init__@v7.8.1; Reservoir@v7.8.1; '
+      'VariableStatisticsPlot.save_plot_using_module@v7.8.1')
+@given(tree=scenarios.statistics_targets(), options=scenarios.statistics_options(runner.DEFAULT),
+       max_sample_size=st.none() | st.integers(1, 3), iterations=st.integers(1, 5),
+       period=st.integers(1, 3), data=st.data())
+def test_variable_statistics_plot_draws_the_chosen_rows_and_statistics_of_every_unpacked_variable(
+        out_dir, ns, tree, options, max_sample_size, iterations, period, data):
+    """``VariableStatisticsPlot`` observes every variable of its targets (a
+    variable, a link's parameters, a list or tuple of targets, nested) and
+    draws a column per row reported (``data``, then ``grad``: both by
+    default): the mean with std error bars, or the one of them plotted
+    (labelled ``mean`` or ``std``), above the bands of ``percentile_sigmas``
+    (a scalar is one percentile, an empty sequence none).  It keeps a
+    uniform sample of at most ``max_sample_size`` iterations, plotted in
+    order; options that plot nothing are refused."""
+    chosen, settings = chosen_statistics_options(options)
+    assume(settings['report_data'] or settings['report_grad'])
+    if max_sample_size is not None:
+        chosen['max_sample_size'] = max_sample_size
+    sizes = model.unpacked_sizes(tree)
+    grid = st.integers(-16, 16).map(lambda q: q / 4)
+    rows = st.lists(st.lists(grid, min_size=sum(sizes), max_size=sum(sizes)),
+                    min_size=iterations, max_size=iterations)
+    values = {'data': data.draw(rows, label='data'), 'grad': data.draw(rows, label='grads')}
+    figures, refusal = runner.run_variable_statistics_options(
+        ns, out_dir, tree, values['data'], values['grad'], period, chosen)
+    context = f'targets {tree}, options {chosen}, trigger ({period}, iteration)'
+    expected = model.statistics_refusal(sizes, settings['plot_mean'], settings['plot_std'],
+                                        settings['percentile_sigmas'])
+    assert refusal == expected, (f'construction refused with {refusal!r}, expected '
+                                 f'{expected!r}\n  {context}')
+    if refusal is not None:
+        return
+    firings = [i + 1 for i in range(iterations) if interval_fires(period, i, i + 1)]
+    assert [i for i, _ in figures] == firings, model_mismatch(
+        values, firings, [i for i, _ in figures], 'iterations where a figure was saved', context)
+    keys = [key for key in ('data', 'grad') if settings['report_' + key]]
+    keep = chosen.get('max_sample_size', 1000)
+    bound = 1e-5 * max(1.0, *(abs(v) for rows in values.values() for row in rows for v in row))
+
+    def close(a, b):
+        return len(a) == len(b) and all(abs(x - y) <= bound for x, y in zip(a, b))
+
+    for i, axes in figures:
+        plotted = [xs for axis in axes for xs, _ in axis['lines']] + [
+            sorted(spans) for axis in axes for spans in axis['spans']]
+        xs = plotted[0]
+        assert all(other == xs for other in plotted), (
+            f'the axes of the figure at iteration {i} plot different iterations {plotted}'
+            f'\n  {context}')
+        sample = [x for x in range(1, i + 1) if x in xs]
+        assert xs == sample and len(xs) == min(i, keep), (
+            f'the figure at iteration {i} plots iterations {xs}: expected min({i}, '
+            f'max_sample_size {keep}) distinct iterations of 1..{i}, in order\n  {context}')
+        want = model.variable_statistics_axes(
+            [(key, [values[key][int(x) - 1] for x in xs]) for key in keys],
+            settings['plot_mean'], settings['plot_std'], settings['percentile_sigmas'])
+        layout = [(a['title'], a['xlabel'], a['legend'], len(a['lines']), len(a['spans']))
+                  for a in want]
+        got = [(a['title'], a['xlabel'], a['legend'], len(a['lines']), len(a['spans']))
+               for a in axes]
+        assert got == layout, model_mismatch(
+            values, layout, got, f'axes of the figure at iteration {i} (title, x label, '
+            'legend, number of lines, number of collections)', context)
+        for k, (w, a) in enumerate(zip(want, axes)):
+            drawn = [ys for _, ys in a['lines']] + [
+                [v for x in xs for v in spans[x]] for spans in a['spans']]
+            wanted = w['lines'] + [[v for span in spans for v in span] for spans in w['spans']]
+            assert all(close(d, e) for d, e in zip(drawn, wanted)), (
+                f'axis {k} ({w["title"] or "percentiles"}) of the figure at iteration {i} '
+                f'draws {drawn} (lines, then collections as (low, high) at each iteration), '
+                f'expected {wanted}\n  values {values}\n  {context}')
+
+
+@rule('observation', source=VSP_SOURCE + '_unpack_variables@v7.8.1; '
+      'VariableStatisticsPlot.__init__@v7.8.1')
+@given(tree=scenarios.statistics_targets(variables=False),
+       options=scenarios.statistics_options(runner.DEFAULT))
+def test_variable_statistics_plot_refuses_targets_without_a_variable_then_nothing_to_plot(
+        ns, tree, options):
+    """Built over targets where it finds no variable (empty lists, chains
+    without parameters, None, bare arrays: nothing it unpacks),
+    ``VariableStatisticsPlot`` raises ``ValueError`` with Chainer's message;
+    then, with neither mean nor std and no percentile (none given, or the
+    scalar 0), ``ValueError('Nothing to plot')``."""
+    chosen, settings = chosen_statistics_options(options)
+    target, _ = runner.statistics_target(ns, tree)
+    _, refusal = runner.build_variable_statistics_plot(ns, target, **chosen)
+    expected = model.statistics_refusal(model.unpacked_sizes(tree), settings['plot_mean'],
+                                        settings['plot_std'], settings['percentile_sigmas'])
+    assert refusal == expected, (f'construction refused with {refusal!r}, expected '
+                                 f'{expected!r}\n  targets {tree}, options {chosen}')
 
 
 @rule('resume', source='chainer/training/extensions/print_report.py:PrintReport@v7.8.1 '

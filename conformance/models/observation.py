@@ -273,6 +273,10 @@ def plot_report_figures(stream, states, y_keys, x_key, trigger, resumed_at=None)
 #: sigmas either side of the median of a normal distribution, and the extremes.
 PERCENTILE_SIGMAS = (0, 0.13, 2.28, 15.87, 50, 84.13, 97.72, 99.87, 100)
 
+#: ``VariableStatisticsPlot``'s defaults of the options that choose what it plots
+STATISTICS_PLOT_DEFAULTS = dict(report_data=True, report_grad=True, plot_mean=True,
+                                plot_std=True, percentile_sigmas=PERCENTILE_SIGMAS)
+
 
 def variable_statistics_figures(values, period):
     """``(iteration, xs, means, stds, percentiles)`` for each figure
@@ -290,6 +294,80 @@ def variable_statistics_figures(values, period):
             figures.append((i + 1, list(xs), [s[0] for s in stats], [s[1] for s in stats],
                             [s[2] for s in stats]))
     return figures
+
+
+#: What a ``VariableStatisticsPlot`` target tree (``strategies.observation.statistics_targets``)
+#: holds: a leaf is ``(kind, size)``, a chain ``('link', sizes of its parameters)``, a
+#: list or tuple ``('list' or 'tuple', children)``; ``'none'`` and ``'array'`` (a bare
+#: NumPy array) hold no variable.
+VARIABLE_LEAVES = ('parameter', 'variable')
+
+
+def unpacked_sizes(tree):
+    """Sizes of the variables ``VariableStatisticsPlot`` finds in ``tree``, in
+    order: a variable itself, a link's parameters, and, recursively, those
+    of each item of a list or tuple; anything else holds none."""
+    kind, content = tree
+    if kind in VARIABLE_LEAVES:
+        return [content]
+    if kind == 'link':
+        return list(content)
+    if kind in ('list', 'tuple'):
+        return [size for child in content for size in unpacked_sizes(child)]
+    return []
+
+
+def statistics_refusal(sizes, plot_mean, plot_std, percentile_sigmas):
+    """The ``ValueError`` message ``VariableStatisticsPlot`` raises when built
+    over variables of ``sizes`` with these options, or None: first no
+    variable, then nothing to plot (a falsy ``percentile_sigmas``, the
+    scalar 0 too, means no percentiles)."""
+    if not sizes:
+        return 'Need at least one variables for which to collect statistics.\nActual: 0 <= 0'
+    if not (plot_mean or plot_std or percentile_sigmas):
+        return 'Nothing to plot'
+    return None
+
+
+def variable_statistics_axes(samples, plot_mean, plot_std, percentile_sigmas):
+    """What each axis of a ``VariableStatisticsPlot`` figure draws from
+    ``samples``, ``[(key, [elements of the targets' key at each plotted
+    iteration])]`` with key ``'data'`` and/or ``'grad'``: a dict per axis in
+    the figure's order (row by row; a column per key, the mean/std row then
+    the percentile row) of ``title``, ``xlabel``, ``legend`` (labels),
+    ``lines`` (the ys of each line) and ``spans`` (per collection, the
+    ``(low, high)`` it covers at each iteration).  Mean and std together are
+    a mean line with std error bars, alone a line labelled by what it is;
+    percentiles pair as bands from the outside in (``p[i]`` with
+    ``p[n - 1 - i]``, an even count repeating the innermost band as the
+    one labelled), an odd count's middle one a line."""
+    sigmas = percentile_sigmas if isinstance(percentile_sigmas, (list, tuple)) \
+        else [percentile_sigmas] if percentile_sigmas else []
+    rows = []
+    if plot_mean or plot_std:
+        row = []
+        for key, elements in samples:
+            means = [float(numpy.mean(e)) for e in elements]
+            stds = [float(numpy.std(e)) for e in elements]
+            if plot_mean and plot_std:
+                axis = dict(legend=['mean, std'], lines=[means],
+                            spans=[[(m - s, m + s) for m, s in zip(means, stds)]])
+            else:
+                axis = dict(legend=['mean' if plot_mean else 'std'],
+                            lines=[means if plot_mean else stds], spans=[])
+            row.append(dict(axis, title=key, xlabel=''))
+        rows.append(row)
+    if sigmas:
+        n, row = len(sigmas), []
+        for key, elements in samples:
+            p = [[float(v) for v in numpy.percentile(numpy.asarray(e, dtype=numpy.float64),
+                                                     sigmas)] for e in elements]
+            bands = [[(min(q[i], q[n - 1 - i]), max(q[i], q[n - 1 - i])) for q in p]
+                     for i in range(n // 2 + (n + 1) % 2)]
+            row.append(dict(title='' if rows else key, xlabel='iteration', legend=['percentile'],
+                            lines=[[q[n // 2] for q in p]] if n % 2 else [], spans=bands))
+        rows.append(row)
+    return [axis for row in rows for axis in row]
 
 
 # --- TimeTrigger (SEMANTICS C10) ---------------------------------------------------------

@@ -349,6 +349,90 @@ def run_variable_statistics_plot(ns, out, values, sizes, trigger, filename, alia
     return figures, files, sorted(os.listdir(out))
 
 
+def statistics_target(ns, tree):
+    """``(target, its variables in order)`` built from a target tree
+    (``models.observation.VARIABLE_LEAVES``)."""
+    kind, content = tree
+    if kind in ('list', 'tuple'):
+        built = [statistics_target(ns, child) for child in content]
+        target = [t for t, _ in built]
+        return (target if kind == 'list' else tuple(target)), [v for _, vs in built for v in vs]
+    if kind == 'link':
+        link = ns.Chain()
+        with link.init_scope():
+            for k, size in enumerate(content):
+                setattr(link, f'p{k}', ns.Parameter(numpy.zeros(size, dtype=numpy.float32)))
+        return link, [getattr(link, f'p{k}') for k in range(len(content))]
+    if kind == 'none':
+        return None, []
+    array = numpy.zeros(content, dtype=numpy.float32)
+    if kind == 'array':
+        return array, []
+    var = ns.Parameter(array) if kind == 'parameter' else ns.Variable(array)
+    return var, [var]
+
+
+def build_variable_statistics_plot(ns, target, **options):
+    """``(extension, None)``, or ``(None, message)`` of the ``ValueError``
+    with which ``VariableStatisticsPlot(target, **options)`` refused."""
+    try:
+        return ns.training.extensions.VariableStatisticsPlot(target, **options), None
+    except ValueError as error:
+        return None, str(error)
+
+
+def run_variable_statistics_options(ns, out, tree, data, grads, period, options):
+    """``(figures, refusal)`` of a ``VariableStatisticsPlot`` over the target
+    tree ``tree`` built with ``options`` (keyword arguments) and the trigger
+    ``(period, 'iteration')``, its variables holding, after update ``i + 1``,
+    the elements ``data[i]`` and the gradients ``grads[i]`` (set by a
+    writer extension, as an optimizer's update would leave them): per
+    figure about to be saved, ``(iteration, [per axis, in the figure's
+    order, a dict of title, xlabel, legend labels, lines [(xs, ys)] and
+    spans of its collections])``; ``refusal`` the message of the
+    ``ValueError`` the constructor raised (then nothing ran), or None.  The
+    figures are not rendered (the file is another property's)."""
+    import matplotlib
+    matplotlib.use('Agg')
+    import matplotlib.figure
+    target, variables = statistics_target(ns, tree)
+    plot, refusal = build_variable_statistics_plot(ns, target, trigger=(period, 'iteration'),
+                                                   **options)
+    if refusal is not None:
+        return [], refusal
+    trainer = harness.make_trainer(ns, fresh_dir(out), n=4, stop=(len(data), 'iteration'))
+
+    def set_elements(trainer):
+        i = trainer.updater.iteration - 1
+        row, grad_row = iter(data[i]), iter(grads[i])
+        for var in variables:
+            size = var.array.size
+            var.array[...] = [next(row) for _ in range(size)]
+            var.grad = numpy.array([next(grad_row) for _ in range(size)], dtype=numpy.float32)
+
+    trainer.extend(set_elements, priority=WRITER)
+    trainer.extend(plot)
+    figures = []
+    savefig = matplotlib.figure.Figure.savefig
+
+    def points(xs, ys):
+        return [float(x) for x in xs], [float(y) for y in ys]
+
+    def recording_savefig(figure, fname, *args, **kw):
+        figures.append((trainer.updater.iteration, [dict(
+            title=ax.get_title(), xlabel=ax.get_xlabel(),
+            legend=[t.get_text() for t in ax.get_legend().get_texts()],
+            lines=[points(line.get_xdata(), line.get_ydata()) for line in ax.get_lines()],
+            spans=[_spans(c) for c in ax.collections]) for ax in figure.axes]))
+
+    matplotlib.figure.Figure.savefig = recording_savefig
+    try:
+        trainer.run()
+    finally:
+        matplotlib.figure.Figure.savefig = savefig
+    return figures, None
+
+
 # --- writers seen by readers in the same iteration ------------------------------------
 
 def run_writers_and_readers(ns, out, scenario, lr_every):

@@ -272,3 +272,39 @@ def clocks(draw, max_updates=8):
         now += step
         clock.append(now)
     return tuple(clock)
+
+
+def statistics_targets(variables=True):
+    """``VariableStatisticsPlot`` target trees (``models.observation.VARIABLE_LEAVES``):
+    a chain, a parameter or a variable (of 1 to 3 elements), or a list or
+    tuple of such trees, nested up to twice.  Without ``variables`` some
+    leaves hold none (an empty chain, None, a bare NumPy array) and lists may
+    be empty."""
+    sizes = st.integers(1, 3)
+    leaf = (st.tuples(st.just('link'), st.lists(sizes, min_size=1, max_size=2).map(tuple))
+            | st.tuples(st.sampled_from(model.VARIABLE_LEAVES), sizes))
+    if not variables:
+        leaf = leaf | st.tuples(st.just('link'), st.just(())) \
+            | st.tuples(st.sampled_from(['none', 'array']), sizes)
+    return st.recursive(leaf, lambda children: st.tuples(
+        st.sampled_from(['list', 'tuple']),
+        st.lists(children, min_size=1 if variables else 0, max_size=2).map(tuple)),
+        max_leaves=3)
+
+
+#: percentiles to choose ``percentile_sigmas`` from: Chainer's defaults and quartiles
+SIGMAS = st.sampled_from(model.PERCENTILE_SIGMAS + (25, 75))
+
+
+def statistics_options(draw_default):
+    """Keyword arguments of a ``VariableStatisticsPlot`` (``draw_default``
+    marks one left out): its rows, statistics and percentiles, among them a
+    scalar (one percentile; 0 is none) and empty sequences (none)."""
+    def maybe(values):
+        return st.just(draw_default) | values
+
+    return st.fixed_dictionaries({
+        'report_data': maybe(st.booleans()), 'report_grad': maybe(st.booleans()),
+        'plot_mean': maybe(st.booleans()), 'plot_std': maybe(st.booleans()),
+        'percentile_sigmas': maybe(SIGMAS | st.lists(SIGMAS, max_size=4)
+                                   | st.lists(SIGMAS, max_size=3).map(tuple))})

@@ -26,9 +26,14 @@ _STALLED = (
 # itself (Chainer's code) can deadlock a worker when other threads of the
 # caller (BLAS, thread pools) hold a lock at that moment.
 _START_METHOD = 'forkserver'
-# Nothing is preloaded into the server: with NumPy imported there, its
-# OpenBLAS threads live in the process that forks each worker, and a pool's
-# terminate() hung now and then (seen once in a fresh-clone `make test`).
+# The server imports this module (so the reference and NumPy) once, and each
+# worker it forks has them: a pool starts in milliseconds instead of an import
+# per worker (about 0.2 s a pool here, seconds on a busy machine).  '__main__'
+# is the server's default; NumPy's OpenBLAS stops its threads around each
+# fork.  (The hangs once blamed on this preload came from ``Pool.terminate``,
+# see ``finalize``: they happened without it too.)
+multiprocessing.get_context(_START_METHOD).set_forkserver_preload(
+    ['__main__', __name__])
 
 class MultiprocessIterator(_position.Position, iterator.Iterator):
     """``SerialIterator``'s batches, with examples read by worker processes.
