@@ -120,8 +120,9 @@ def test_an_invalid_device_specifier_raises_chainers_exception(ns, spec, error):
     assert raised == expected, f'device={_label(spec)}: raised {raised}, expected {expected}'
 
 
-#: How a GPU id is written: Python's and NumPy's integers, a string of one, '@cupy:<id>'.
-GPU_FORMS = [('int', int), ('str', str), ('@cupy', '@cupy:{}'.format)] + [
+#: How a GPU id is written: Python's and NumPy's integers, a string of one,
+#: '@cupy:<id>', and a bool (an int to Chainer: ``True`` is GPU 1, ``False`` GPU 0).
+GPU_FORMS = [('int', int), ('str', str), ('@cupy', '@cupy:{}'.format), ('bool', bool)] + [
     (t.__name__, t) for t in NUMPY_INTS]
 
 
@@ -137,8 +138,8 @@ def cuda_device_count():
 @rule('api', source=SOURCE)
 @given(form=st.sampled_from(GPU_FORMS), device_id=st.integers(0, 3))
 def test_a_gpu_specifier_is_a_cupy_device_or_needs_cuda(ns, form, device_id):
-    """A non-negative integer (of Python's or NumPy's types), a string of
-    one and ``'@cupy:<id>'`` name GPU ``<id>``: with CUDA available
+    """A non-negative integer (of Python's or NumPy's types, ``bool``
+    included), a string of one and ``'@cupy:<id>'`` name GPU ``<id>``: with CUDA available
     ``get_device`` gives the device of ``'@cupy:<id>'``, computing with
     CuPy; without it ``get_device`` and ``StandardUpdater(device=...)``
     raise ``RuntimeError`` (never the ``ValueError`` of a malformed
@@ -146,6 +147,7 @@ def test_a_gpu_specifier_is_a_cupy_device_or_needs_cuda(ns, form, device_id):
     name, make = form
     count = cuda_device_count()
     spec = make(device_id % count if count else device_id)
+    gpu = (device_id % count if name == '@cupy' else int(spec)) if count else None
     if not count:
         raised = raised_by(ns, spec)
         expected = [('get_device', 'RuntimeError'), ('StandardUpdater', 'RuntimeError')]
@@ -155,7 +157,7 @@ def test_a_gpu_specifier_is_a_cupy_device_or_needs_cuda(ns, form, device_id):
     device = ns.get_device(spec)
     assert getattr(device.xp, '__name__', None) == 'cupy', (
         f'get_device({spec!r}) ({name}) is {device!r}, whose xp is not CuPy')
-    same = ns.get_device(f'@cupy:{device_id % count}')
+    same = ns.get_device(f'@cupy:{gpu}')
     assert device == same and device != ns.backend.CpuDevice(), (
         f'get_device({spec!r}) ({name}) is {device!r}, expected {same!r}')
 

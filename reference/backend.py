@@ -107,7 +107,7 @@ def get_device(device_spec):
     """
     if isinstance(device_spec, Device):
         return device_spec
-    if isinstance(device_spec, (int, numpy.integer)) and not isinstance(device_spec, bool):
+    if isinstance(device_spec, (int, numpy.integer)):   # a bool too, as in Chainer
         return _from_integer(int(device_spec))
     if cupy is not None and isinstance(device_spec, cupy.cuda.Device):
         return GpuDevice(device_spec.id)

@@ -51,6 +51,8 @@ CAUGHT = {
         'test_the_converter_gets_the_device_as_chainer_passes_it[old]'}),
     'device_cupy_specifier_unparsed': (DEVICES, {
         'test_a_gpu_specifier_is_a_cupy_device_or_needs_cuda'}),
+    'device_bool_refused': (DEVICES, {
+        'test_a_gpu_specifier_is_a_cupy_device_or_needs_cuda'}),
     'dataset_padding_takes_the_padding_dtype': (DEVICES, {
         'test_concat_examples_pads_ragged_arrays_to_the_largest_shape'}),
 }
