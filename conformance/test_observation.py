@@ -521,22 +521,24 @@ def chosen_statistics_options(options):
       'VariableStatisticsPlot.save_plot_using_module@v7.8.1')
 @given(tree=scenarios.statistics_targets(), options=scenarios.statistics_options(runner.DEFAULT),
        max_sample_size=st.none() | st.integers(1, 3), iterations=st.integers(1, 5),
-       period=st.integers(1, 3), data=st.data())
+       data=st.data())
 def test_variable_statistics_plot_draws_the_chosen_rows_and_statistics_of_every_unpacked_variable(
-        out_dir, ns, tree, options, max_sample_size, iterations, period, data):
+        out_dir, ns, tree, options, max_sample_size, iterations, data):
     """``VariableStatisticsPlot`` observes every variable of its targets (a
     variable, a link's parameters, a list or tuple of targets, nested) and
     draws a column per row reported (``data``, then ``grad``: both by
     default): the mean with std error bars, or the one of them plotted
     (labelled ``mean`` or ``std``), above the bands of ``percentile_sigmas``
-    (a scalar is one percentile, an empty sequence none).  It keeps a
-    uniform sample of at most ``max_sample_size`` iterations, plotted in
-    order; options that plot nothing are refused."""
+    (a scalar is one percentile, an empty sequence none).  Each figure
+    plots, in order, the iterations sampled so far: all of them up to
+    ``max_sample_size``, then that many of them (a random sample); options
+    that plot nothing are refused."""
     chosen, settings = chosen_statistics_options(options)
     assume(settings['report_data'] or settings['report_grad'])
     if max_sample_size is not None:
         chosen['max_sample_size'] = max_sample_size
     sizes = model.unpacked_sizes(tree)
+    period = data.draw(st.integers(1, min(3, iterations)), label='period')
     grid = st.integers(-16, 16).map(lambda q: q / 4)
     rows = st.lists(st.lists(grid, min_size=sum(sizes), max_size=sum(sizes)),
                     min_size=iterations, max_size=iterations)
@@ -594,7 +596,7 @@ def test_variable_statistics_plot_draws_the_chosen_rows_and_statistics_of_every_
 @rule('observation', source=VSP_SOURCE + '_unpack_variables@v7.8.1; '
       'VariableStatisticsPlot.__init__@v7.8.1')
 @given(tree=scenarios.statistics_targets(variables=False),
-       options=scenarios.statistics_options(runner.DEFAULT))
+       options=scenarios.statistics_options(runner.DEFAULT) | scenarios.nothing_to_plot_options())
 def test_variable_statistics_plot_refuses_targets_without_a_variable_then_nothing_to_plot(
         ns, tree, options):
     """Built over targets where it finds no variable (empty lists, chains

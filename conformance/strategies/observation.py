@@ -300,11 +300,16 @@ def statistics_options(draw_default):
     """Keyword arguments of a ``VariableStatisticsPlot`` (``draw_default``
     marks one left out): its rows, statistics and percentiles, among them a
     scalar (one percentile; 0 is none) and empty sequences (none)."""
-    def maybe(values):
-        return st.just(draw_default) | values
-
+    flag = st.sampled_from([draw_default, True, False])
     return st.fixed_dictionaries({
-        'report_data': maybe(st.booleans()), 'report_grad': maybe(st.booleans()),
-        'plot_mean': maybe(st.booleans()), 'plot_std': maybe(st.booleans()),
-        'percentile_sigmas': maybe(SIGMAS | st.lists(SIGMAS, max_size=4)
-                                   | st.lists(SIGMAS, max_size=3).map(tuple))})
+        'report_data': flag, 'report_grad': flag, 'plot_mean': flag, 'plot_std': flag,
+        'percentile_sigmas': st.just(draw_default) | SIGMAS | st.lists(SIGMAS, max_size=4)
+        | st.lists(SIGMAS, max_size=3).map(tuple)})
+
+
+def nothing_to_plot_options():
+    """``VariableStatisticsPlot`` options that plot nothing: neither mean nor
+    std, and no percentile (an empty sequence, or the scalar 0)."""
+    return st.fixed_dictionaries({
+        'plot_mean': st.just(False), 'plot_std': st.just(False),
+        'percentile_sigmas': st.sampled_from([(), [], 0])})

@@ -47,7 +47,15 @@ CAUGHT = {
     'observation_plot_report_saves_empty_figures': (OBSERVATION, {
         'test_plot_report_saves_a_figure_of_the_interval_means_of_its_keys_at_each_firing'}),
     'observation_statistics_plot_one_sigma_two_sided': (OBSERVATION, {
-        'test_variable_statistics_plot_saves_the_sampled_statistics_of_its_targets_at_each_firing'}),
+        'test_variable_statistics_plot_saves_the_sampled_statistics_of_its_targets_at_each_firing',
+        'test_variable_statistics_plot_draws_the_chosen_rows_and_statistics_of_every_unpacked_variable'}),
+    'observation_statistics_plot_grad_off_by_default': (OBSERVATION, {
+        'test_variable_statistics_plot_draws_the_chosen_rows_and_statistics_of_every_unpacked_variable'}),
+    'observation_statistics_plot_nested_targets_ignored': (OBSERVATION, {
+        'test_variable_statistics_plot_draws_the_chosen_rows_and_statistics_of_every_unpacked_variable',
+        'test_variable_statistics_plot_refuses_targets_without_a_variable_then_nothing_to_plot'}),
+    'observation_statistics_plot_nothing_to_plot_first': (OBSERVATION, {
+        'test_variable_statistics_plot_refuses_targets_without_a_variable_then_nothing_to_plot'}),
     'observation_print_report_remembers_printed_rows': (OBSERVATION, {
         'test_print_report_after_a_resume_prints_its_header_and_the_whole_restored_log'}),
     'value_time_trigger_fires_at_its_next_time': (VALUE, {
