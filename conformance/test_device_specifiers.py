@@ -22,7 +22,7 @@ from conformance.spec import rule
 
 SOURCE = ('chainer/training/updaters/standard_updater.py:StandardUpdater.__init__@v7.8.1; '
           'chainer/dataset/convert.py:_call_converter@v7.8.1; '
-          'chainer/_backend.py:get_device@v7.8.1')
+          'chainer/backend.py:get_device@v7.8.1')
 
 INPUT_DEVICE = 'training.updaters.StandardUpdater.input_device'
 NUMPY_INTS = (numpy.int8, numpy.int16, numpy.int32, numpy.int64)
