@@ -41,8 +41,9 @@ def observers(ns, log_every, stop):
             lambda optimizer: extensions.MicroAverage('num', 'den', 'ratio',
                                                       trigger=(1, 'iteration')),
             lambda optimizer: extensions.LogReport(trigger=(log_every, 'iteration')),
-            lambda optimizer: extensions.PlotReport(['ratio'], trigger=(stop + 1, 'iteration'),
-                                                    filename='plot.png'))
+            # The default file name (plot.png in every release) names its key:
+            # filename= (Chainer 5's file_name=) is not what the layout varies.
+            lambda optimizer: extensions.PlotReport(['ratio'], trigger=(stop + 1, 'iteration')))
 
 
 def used_trigger(ns, spec, scenario, out_dir, iterations):

@@ -58,6 +58,7 @@ class _Recorder:
     def __init__(self):
         self.events = []
         self.observes_before_training = False
+        self.can_fail = True    # whether an update or an extension may raise
         self.updates = 0
         self.injected = []
         self.raised_once = set()
@@ -122,7 +123,7 @@ def _callbacks(ns, spec, name, log):
         log.events.append(('finalize', name))
 
     return types.SimpleNamespace(call=call, initialize=initialize, on_error=on_error,
-                                 finalize=finalize)
+                                 finalize=finalize, can_fail=log.can_fail)
 
 
 def _as_lambda(ns, spec, name, does, trigger):
@@ -155,9 +156,19 @@ def _as_make_extension(ns, spec, name, does, trigger):
 
     def extension(trainer):
         does.call(trainer)
-    # initializer, on_error and finalizer are Chainer 6's: a lack if refused.
-    return harness.call_with('training.make_extension', ns.training.make_extension,
-                             **options)(extension)
+    # on_error is Chainer 6's (initializer and finalizer older): a lack if
+    # refused, unless the run cannot fail.  It is passed whenever accepted, so
+    # that an on_error called without an error shows in the event log.
+    try:
+        decorate = harness.call_with('training.make_extension', ns.training.make_extension,
+                                     **options)
+    except ImplementationLacks as lack:
+        if does.can_fail or 'on_error' not in options or 'on_error=' not in str(lack):
+            raise
+        del options['on_error']
+        decorate = harness.call_with('training.make_extension', ns.training.make_extension,
+                                     **options)
+    return decorate(extension)
 
 
 def _as_subclass(ns, spec, name, does, trigger):
@@ -234,6 +245,8 @@ def run_trainer(ns, out, scenario):
     """Run ``scenario`` and return its event log (see the module docstring)."""
     log = _Recorder()
     log.observes_before_training = scenario.observes_before_training
+    log.can_fail = (scenario.update_raises_at is not None
+                    or any(spec.raises_at is not None for spec in scenario.extensions))
     updater = _updater(ns, out, log, scenario)
     end = scenario.prior_iterations + scenario.stop
 

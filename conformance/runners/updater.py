@@ -4,7 +4,8 @@ it and load the save into a fresh one.
 """
 import numpy
 
-from conformance import devices, harness
+from conformance import devices, harness, namespace
+from conformance.namespace import ImplementationLacks
 from conformance.runners.trainer import items
 
 
@@ -103,11 +104,26 @@ def _build_updater(ns, scenario, log, finalized):
         kwargs['input_device'] = spec
     if scenario.auto_new_epoch is not None:
         kwargs['auto_new_epoch'] = scenario.auto_new_epoch
-    updater = harness.call_with(
-        'training.updaters.StandardUpdater', ns.training.updaters.StandardUpdater,
-        iterators if scenario.dicts else iterators['main'],
-        optimizers if scenario.dicts else optimizers['main'], **kwargs)
+    updater = _standard_updater(ns, iterators if scenario.dicts else iterators['main'],
+                                optimizers if scenario.dicts else optimizers['main'], **kwargs)
     return updater, iterators, optimizers
+
+
+def _standard_updater(ns, iterator, optimizer, **kwargs):
+    """``StandardUpdater(iterator, optimizer, **kwargs)``, where a device
+    specifier (``'@numpy'``) refused by an implementation without Chainer's
+    device API (``get_device``, Chainer 6) is a lack of that API: Chainer 5
+    compares ``device >= 0`` and raises ``TypeError``."""
+    try:
+        return harness.call_with('training.updaters.StandardUpdater',
+                                 ns.training.updaters.StandardUpdater, iterator, optimizer,
+                                 **kwargs)
+    except (TypeError, ValueError) as error:
+        device = kwargs.get('device')
+        if not isinstance(device, str) or not namespace.lacking(ns, ('get_device',)):
+            raise
+        raise ImplementationLacks(f'training.updaters.StandardUpdater(device={device!r}) '
+                                  '(a device specifier; get_device is missing)') from error
 
 
 def run_updater(ns, out, scenario, built=True):

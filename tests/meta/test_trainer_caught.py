@@ -82,6 +82,11 @@ CAUGHT = {
         'test_initialize_reads_finished_from_the_registered_trigger_when_run_starts'}),
     'lifecycle_error_wrapped': (LIFECYCLE, {
         'test_an_error_calls_every_on_error_then_every_finalize_and_is_reraised'}),
+    # Caught in the examples whose error comes after the stop trigger fires.
+    'lifecycle_on_error_without_error': (LIFECYCLE, {
+        'test_an_error_calls_every_on_error_then_every_finalize_and_is_reraised',
+        'test_an_error_in_on_error_is_swallowed_and_the_original_reraised',
+        'test_run_after_a_failed_run_initializes_again_and_continues'}),
     'lifecycle_on_error_skipped': (LIFECYCLE, {
         'test_an_error_calls_every_on_error_then_every_finalize_and_is_reraised'}),
     'lifecycle_handler_error_propagates': (LIFECYCLE, {
