@@ -3,6 +3,7 @@ and on rules, the built-in hooks on SGD updates, and rules with hooks
 updated without a gradient (plain data, played by ``runners/optim.py``).
 """
 import dataclasses
+import functools
 
 import numpy
 from hypothesis import strategies as st
@@ -47,16 +48,18 @@ def gradientless_scenarios(draw):
     whose rules carry one to three per-parameter hooks each, updated
     directly through ``param.update()`` with no gradient."""
     scenario = draw(update_scenarios(max_steps=3))
+    some = gradientless_hooks().filter(bool)
     scenario.rule_hooks = draw(st.fixed_dictionaries(
-        {path: gradientless_hooks().filter(bool) for path in scenario.tree.param_paths()}))
+        {path: some for path in scenario.tree.param_paths()}))
     scenario.actions[0] = draw(st.lists(freeze_actions(scenario.tree), max_size=1))
     return scenario
 
 
+@functools.lru_cache(maxsize=None)
 def gradientless_hooks():
     """Up to three per-parameter hooks of distinct kinds: those of
     ``unique_hooks``, GradientLARS and GradientNoise (with its default,
-    random noise: without a gradient it is never drawn)."""
+    random noise: without a gradient it is never drawn); built once."""
     return st.lists(st.one_of(
         param_hooks(),
         st.builds(Hook, st.just('GradientLARS'), lars_arguments('float32')),
@@ -130,6 +133,7 @@ def placed_hook_scenarios(draw):
 LARS_DEFAULTS = (1e-2, 0.0, 1e-9)   # GradientLARS(threshold, weight_decay, eps)
 
 
+@functools.lru_cache(maxsize=None)
 def lars_arguments(dtype):
     """``(threshold, weight_decay, eps)`` of a GradientLARS: a threshold of 0
     (every parameter rescaled), above every value drawn (none), or between;

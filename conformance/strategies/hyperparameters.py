@@ -12,6 +12,8 @@ the drawn value only if the rule set it; ``scheduled_scenarios`` leaves
 ``scheduled_updates`` (the differential family) keeps it and may use
 ``use_fp32_update``.
 """
+import functools
+
 import numpy
 from hypothesis import strategies as st
 
@@ -33,19 +35,26 @@ LEARNING_RATE = {'SGD': 'lr', 'MomentumSGD': 'lr', 'NesterovAG': 'lr',
 READ_AT_BUILD = {'MSVAG': ('beta',)}
 
 
-@st.composite
-def overrides(draw, scenario, exclude=update_rules.ADABOUND):
+def overrides(scenario, exclude=update_rules.ADABOUND):
     """Per-rule hyperparameters for a random subset of the parameters."""
-    names = [n for n in update_rules.DEFAULTS[scenario.optimizer] if n not in exclude
-             and n not in READ_AT_BUILD.get(scenario.optimizer, ())]
-    values = {n: hyper_value(scenario.optimizer, n, scenario.dtype) for n in names}
-    if scenario.dtype == 'float16' and 'eps' in values:   # see eps_kept_in_float16
-        values['eps'] = values['eps'].filter(lambda eps: numpy.float16(eps) != 0)
     paths = list(scenario.init)
-    return draw(st.dictionaries(
-        st.sampled_from(paths),
+    return _overrides(scenario.optimizer, scenario.dtype, tuple(exclude), len(paths)).map(
+        lambda chosen: {paths[i]: values for i, values in chosen.items()})
+
+
+@functools.lru_cache(maxsize=None)
+def _overrides(optimizer, dtype, exclude, count):
+    """``overrides`` keyed by parameter index: the choices a dictionary
+    keyed by ``sampled_from(paths)`` makes, built once per count."""
+    names = [n for n in update_rules.DEFAULTS[optimizer] if n not in exclude
+             and n not in READ_AT_BUILD.get(optimizer, ())]
+    values = {n: hyper_value(optimizer, n, dtype) for n in names}
+    if dtype == 'float16' and 'eps' in values:   # see eps_kept_in_float16
+        values['eps'] = values['eps'].filter(lambda eps: numpy.float16(eps) != 0)
+    return st.dictionaries(
+        st.sampled_from(tuple(range(count))),
         st.fixed_dictionaries({}, optional=values).filter(bool),
-        max_size=len(paths)))
+        max_size=count)
 
 
 @st.composite
@@ -148,12 +157,17 @@ def scaled_pairs(draw, optimizer):
         overrides={'/scaled': {name: base * factor}})
 
 
-@st.composite
-def overridden_scenarios(draw, optimizer):
+@functools.lru_cache(maxsize=None)
+def overridden_scenarios(optimizer):
     """Updates by ``optimizer`` with hooks and hyperparameters set on some
-    rules after setup."""
-    scenario = draw(update_scenarios(
+    rules after setup (built once per optimizer)."""
+    return _overridden_scenarios(update_scenarios(
         optimizers=(optimizer,), hooks=True, exclude=update_rules.ADABOUND)
         .filter(eps_kept_in_float16))
+
+
+@st.composite
+def _overridden_scenarios(draw, scenarios):
+    scenario = draw(scenarios)
     scenario.overrides = draw(overrides(scenario))
     return scenario

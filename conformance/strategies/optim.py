@@ -157,6 +157,22 @@ def _descending(high, low=1):
     return st.sampled_from(range(high, low - 1, -1))
 
 
+@functools.lru_cache(maxsize=None)
+def _below(n):
+    """Indices ``0, ..., n - 1``, built once per ``n``: hypothesis's own
+    strategy cache costs more per draw than the draw of a small scenario."""
+    return st.integers(0, n - 1)
+
+
+@functools.lru_cache(maxsize=None)
+def _one_of(choices):
+    """``sampled_from(choices)`` (a tuple) built once."""
+    return st.sampled_from(choices)
+
+
+_BOOLEANS = st.booleans()
+
+
 @st.composite
 def link_trees(draw, max_params=5, max_links=4):
     """Random Link/Chain/ChainList hierarchies with 1..max_params parameters,
@@ -170,9 +186,9 @@ def link_trees(draw, max_params=5, max_links=4):
     for i in range(1, links):
         containers = [j for j, kind in enumerate(kinds) if kind != 'Link']
         kinds.append(draw(_KINDS))
-        parents.append(containers[draw(st.integers(0, len(containers) - 1))])
+        parents.append(containers[draw(_below(len(containers)))])
     names = draw(_PARAM_NAME_ORDERS)[:draw(_descending(max_params))]
-    params = [(draw(st.integers(0, len(kinds) - 1)), name, draw(_SHAPES))
+    params = [(draw(_below(len(kinds))), name, draw(_SHAPES))
               for name in names]
     return _assemble(kinds, parents, params)
 
@@ -327,8 +343,10 @@ def hyper_value(optimizer, name, dtype='float32'):
 
 # ---------------------------------------------------------------- hooks
 
+@functools.lru_cache(maxsize=None)
 def param_hooks():
-    """Per-parameter hooks whose result depends on that parameter only."""
+    """Per-parameter hooks whose result depends on that parameter only
+    (built once)."""
     rate = st.floats(1e-3, 0.5)
     return st.one_of(
         st.builds(Hook, st.just('WeightDecay'), st.tuples(rate)),
@@ -337,8 +355,9 @@ def param_hooks():
                   st.tuples(st.floats(-2.0, -0.1), st.floats(0.1, 2.0))))
 
 
+@functools.lru_cache(maxsize=None)
 def unique_hooks(max_size=2):
-    """Hooks with distinct kinds (a kind is a hook's default name)."""
+    """Hooks with distinct kinds (a kind is a hook's default name); built once."""
     return st.lists(param_hooks(), max_size=max_size,
                     unique_by=lambda h: h.kind).map(tuple)
 
@@ -351,23 +370,34 @@ def update_scenarios(draw, optimizers=OPTIMIZERS, dtypes=DTYPES, trees=None,
                      fp32=False):
     """Updates of a random link tree; hooks optionally, nothing frozen; with
     ``fp32``, float16 scenarios may use ``use_fp32_update()``."""
-    tree = draw(link_trees() if trees is None else trees)
-    dtype = draw(st.sampled_from(dtypes))
-    optimizer = draw(st.sampled_from(optimizers))
+    tree = draw(_LINK_TREES if trees is None else trees)
+    dtype = draw(_one_of(tuple(dtypes)))
+    optimizer = draw(_one_of(tuple(optimizers)))
     shapes = tree.shapes()
     steps = draw(_descending(max_steps, min_steps))   # favours more steps
-    fp32 = fp32 and dtype == 'float16' and draw(st.booleans())
+    fp32 = fp32 and dtype == 'float16' and draw(_BOOLEANS)
     hyper = draw(hyperparameters(optimizer, dtype, exclude))
     init, grads = draw_values(draw, shapes, dtype, steps, none_grads)
     scenario = UpdateScenario(
         tree=tree, dtype=dtype, optimizer=optimizer, hyper=hyper, init=init, grads=grads,
-        fp32=fp32, fp32_after_setup=fp32 and draw(st.booleans()))
+        fp32=fp32, fp32_after_setup=fp32 and draw(_BOOLEANS))
     if hooks:
         scenario.optimizer_hooks = draw(unique_hooks())
         paths = tree.param_paths()
-        scenario.rule_hooks = draw(st.dictionaries(
-            st.sampled_from(paths), param_hooks().map(lambda h: (h,)), max_size=len(paths)))
+        scenario.rule_hooks = {paths[i]: own
+                               for i, own in draw(_rule_hooks(len(paths))).items()}
     return scenario
+
+
+_LINK_TREES = link_trees()
+
+
+@functools.lru_cache(maxsize=None)
+def _rule_hooks(count):
+    """A hook for some of ``count`` parameters, keyed by index: the choices
+    ``dictionaries(sampled_from(paths), ...)`` makes, built once per count."""
+    return st.dictionaries(_one_of(tuple(range(count))), param_hooks().map(lambda h: (h,)),
+                           max_size=count)
 
 
 def alone(scenario, path, steps=None, hyper=None, changes=None):

@@ -10,6 +10,7 @@ are ``runners/training.py``, ``round_trips.py`` and ``damaged.py``; the
 serializer-level values and records are drawn by ``serializers.py``.
 """
 import dataclasses
+import functools
 
 from hypothesis import strategies as st
 
@@ -87,6 +88,7 @@ class TrainingScenario:
 RESUME_MODES = ('save_npz', 'snapshot_extension')
 
 
+@functools.lru_cache(maxsize=None)
 def _value(low, high):
     return st.floats(low, high, allow_nan=False, allow_infinity=False)
 
@@ -106,16 +108,28 @@ def optimizer_specs(draw, names=OPTIMIZERS, per_rule=True):
         kwargs['amsgrad'] = draw(st.booleans())
     overrides, disabled = (), ()
     if per_rule:
-        overrides = tuple(draw(st.lists(st.tuples(
-            st.sampled_from(PARAMS), st.sampled_from(sorted(ranges)),
-            st.floats(0.01, 0.9)), max_size=2, unique_by=lambda o: o[:2])))
-        disabled = tuple(draw(st.lists(st.sampled_from(PARAMS), max_size=1)))
+        overrides = tuple(draw(_rule_overrides(name)))
+        disabled = tuple(draw(_DISABLED))
     return OptimizerSpec(name, kwargs, overrides, disabled)
 
 
+@functools.lru_cache(maxsize=None)
+def _rule_overrides(name):
+    """Up to two ``(param, hyperparameter, value)`` of ``name``; built once."""
+    return st.lists(st.tuples(
+        st.sampled_from(PARAMS), st.sampled_from(sorted(HYPERPARAMETERS[name])),
+        st.floats(0.01, 0.9)), max_size=2, unique_by=lambda o: o[:2])
+
+
+_DISABLED = st.lists(st.sampled_from(PARAMS), max_size=1)
+
+
+@functools.lru_cache(maxsize=None)
 def _shift_kwargs(kind, calls, integral=False):
     """Constructor arguments of ``kind`` for at most ``calls`` calls, avoiding
-    the divisions by zero of SEMANTICS H1/H3 (target 0, value 0 with a target).
+    the divisions by zero of SEMANTICS H1/H3 (target 0, value 0 with a target);
+    built once per arguments (a fresh tree of strategies per draw costs more
+    than drawing from it).
 
     Growing schedules (rate, gamma or power past the neutral value) always
     have a target, their cap, to stay small.  With ``integral`` the starting

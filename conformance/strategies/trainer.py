@@ -7,6 +7,7 @@ and how the run goes; it never says what should happen.  The runners
 ``trainer_api``) execute scenarios on the implementation.
 """
 import dataclasses
+import functools
 import typing
 
 from hypothesis import strategies as st
@@ -91,10 +92,18 @@ def callable_triggers(iterations, finished=st.just(None)):
                      finished=finished)
 
 
+@functools.lru_cache(maxsize=None)
 def any_triggers(iterations):
-    """Every kind a user can write, ``None`` included."""
+    """Every kind a user can write, ``None`` included (built once per
+    ``iterations``: building it costs more than a draw from it)."""
     return (st.just(TriggerSpec('none')) | interval_triggers()
             | callable_triggers(iterations))
+
+
+@functools.lru_cache(maxsize=None)
+def _given_or_not(iterations):
+    """A trigger of ``any_triggers`` or none given."""
+    return st.none() | any_triggers(iterations)
 
 
 @st.composite
@@ -105,10 +114,10 @@ def precedence_scenarios(draw):
     specs = []
     for _ in range(draw(st.integers(1, 4))):
         form = draw(st.sampled_from(FORMS))
-        own = None if form == 'lambda' else draw(st.none() | any_triggers(stop))
+        own = None if form == 'lambda' else draw(_given_or_not(stop))
         specs.append(ExtensionSpec(
             form=form, own_trigger=own,
-            extend_trigger=draw(st.none() | any_triggers(stop))))
+            extend_trigger=draw(_given_or_not(stop))))
     return TrainerScenario(extensions=tuple(specs), stop=stop)
 
 
@@ -161,15 +170,13 @@ def lifecycle_scenarios(draw, prior=st.just(0), failure=False, handler_errors=Fa
     (both are Chainer 7's: only the properties that pin them use them)."""
     stop = draw(st.integers(1, 4))
     count = draw(st.integers(1, 4))
-    finished = st.none() | st.booleans()
     fail_in = draw(st.sampled_from(('extension', 'update'))) if failure else None
     raiser = draw(st.integers(0, count - 1)) if fail_in == 'extension' else None
     prior_iterations = draw(prior)
     specs = []
     for i in range(count):
         form = draw(st.sampled_from(FORMS[1:]))
-        trigger = draw(st.none() | interval_triggers(3)
-                       | callable_triggers(prior_iterations + stop, finished))
+        trigger = draw(_lifecycle_triggers(prior_iterations + stop))
         specs.append(ExtensionSpec(
             form=form, extend_trigger=trigger,
             call_before_training=draw(before_training),
@@ -184,6 +191,16 @@ def lifecycle_scenarios(draw, prior=st.just(0), failure=False, handler_errors=Fa
         update_raises_at=update_raises_at,
         show_loop_exception_msg=True if handler_errors else draw(st.booleans()),
         runs=draw(runs), observes_before_training=before_training is not NEVER)
+
+
+_FINISHED = st.none() | st.booleans()
+
+
+@functools.lru_cache(maxsize=None)
+def _lifecycle_triggers(iterations):
+    """None, an interval or a callable trigger that may say ``finished``;
+    built once per ``iterations``."""
+    return st.none() | interval_triggers(3) | callable_triggers(iterations, _FINISHED)
 
 
 # --- names ------------------------------------------------------------------
