@@ -406,7 +406,8 @@ def test_progress_bar_honours_training_length_bar_length_and_out(
 
 @rule('observation', source='chainer/training/extensions/plot_report.py:'
       'PlotReport.__call__@v7.8.1; PlotReport.serialize@v7.8.1 (SEMANTICS M11)')
-@given(scenario=scenarios.stream_scenarios(max_iterations=3), y_keys=scenarios.plot_keys(),
+@given(scenario=scenarios.stream_scenarios(min_iterations=2, max_iterations=4),
+       y_keys=scenarios.plot_keys(),
        x_key=st.sampled_from([None, 'iteration', 'epoch']),
        filename=st.sampled_from([None, 'loss.png']),
        marker=st.sampled_from([runner.DEFAULT, 'x', 'o', None]), alias=st.booleans(),

@@ -284,7 +284,9 @@ def run_plot_report(ns, out, scenario, y_keys, x_key, filename, marker, interrup
                  [float(y) for y in line.get_ydata()], line.get_marker())
                 for line in axes.get_lines()]))
 
-        trainer.extend(ns.training.extensions.PlotReport(
+        # filename= is Chainer 7's (file_name= before): a lack if refused.
+        trainer.extend(harness.call_with(
+            'training.extensions.PlotReport', ns.training.extensions.PlotReport,
             list(y_keys), trigger=scenario.trigger, postprocess=postprocess, **kwargs))
 
         def take_file(trainer):
@@ -353,7 +355,9 @@ def run_variable_statistics_plot(ns, out, values, sizes, trigger, filename, alia
                                    model=model, loss_func=loss)
     holder['trainer'] = trainer
     kwargs = {} if filename is None else {'file_name' if alias else 'filename': filename}
-    trainer.extend(ns.training.extensions.VariableStatisticsPlot(
+    trainer.extend(harness.call_with(
+        'training.extensions.VariableStatisticsPlot',
+        ns.training.extensions.VariableStatisticsPlot,
         model, report_grad=False, trigger=trigger, **kwargs))
     path = os.path.join(out, filename or 'statistics.png')
     figures, files = [], []

@@ -67,8 +67,9 @@ def triggers(max_period=3):
 
 
 @st.composite
-def stream_scenarios(draw, max_iterations=8):
-    reports = tuple(draw(st.lists(one_update_reports(), min_size=1, max_size=max_iterations)))
+def stream_scenarios(draw, max_iterations=8, min_iterations=1):
+    reports = tuple(draw(st.lists(one_update_reports(), min_size=min_iterations,
+                                  max_size=max_iterations)))
     seen = ['main/' + k if k != 'x' else k for k in KEYS]
     keys = draw(st.none() | st.lists(st.sampled_from(seen + ['absent']), unique=True,
                                      max_size=4).map(tuple))
