@@ -36,7 +36,14 @@ __conformance__ = {
         # ppe's Evaluator runs torch DataLoaders over torch.nn.Modules
         # (named_modules, eval()/train()); Chainer's iterators and links are neither.
         # ParameterStatistics likewise reads torch modules' parameters.
-        'names': ['training.extensions.Evaluator', 'training.extensions.ParameterStatistics'],
+        # VariableStatisticsPlot likewise unpacks torch tensors and modules only
+        # (training/extensions/variable_statistics_plot.py: _unpack_variables).
+        # BestValueTrigger keeps best_value and its summary through
+        # state_dict/load_state_dict, with no serialize
+        # (training/triggers/minmax_value_trigger.py: BestValueTrigger.state_dict).
+        'names': ['training.extensions.Evaluator', 'training.extensions.ParameterStatistics',
+                  'training.extensions.VariableStatisticsPlot',
+                  'training.triggers.BestValueTrigger.serialize'],
     },
 }
 

@@ -14,6 +14,6 @@ sys.exit(repro.replay(
     'test_hyperparameters.py::test_adam_lr_is_a_read_only_alias_of_the_optimizers_alpha_t',
     impl=sys.argv[1] if len(sys.argv) > 1 else 'chainer',
     options=['--device=cpu', '--hypothesis-profile=ci', '--hypothesis-seed=0'],
-    blob=('6.170.15', 'AXic07BvYIAARkdWDfsHUI4jgyOjIyMDADa/Azs='),
+    blob=('6.170.15', 'ACg/gAAAAAAAAAAAQQBBAQA='),
     search_dir='.',
 ))

@@ -14,6 +14,6 @@ sys.exit(repro.replay(
     'test_optimizer_hooks.py::test_an_invalid_timing_attribute_means_pre_for_the_optimizer_and_post_for_a_rule',
     impl=sys.argv[1] if len(sys.argv) > 1 else 'chainer',
     options=['--device=cpu', '--hypothesis-profile=ci', '--hypothesis-seed=0'],
-    blob=('6.170.15', 'AXicc2RwRIWMjkyOzKhiEIJBgwEGECwGRkcYxQhXCBZzZEYIMjAAAPCfB/4='),
+    blob=('6.170.15', 'AXicc2R2ZABCRkcmR2YgBrIZwASDBgMMIFgMjI5gyhHMAKsDizgyw4UYAAYkBbg='),
     search_dir='.',
 ))

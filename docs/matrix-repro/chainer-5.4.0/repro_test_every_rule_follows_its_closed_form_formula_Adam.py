@@ -14,6 +14,6 @@ sys.exit(repro.replay(
     'test_update_formulas.py::test_every_rule_follows_its_closed_form_formula[Adam]',
     impl=sys.argv[1] if len(sys.argv) > 1 else 'chainer',
     options=['--device=cpu', '--hypothesis-profile=ci', '--hypothesis-seed=0'],
-    blob=('6.170.15', 'AXicc2RwhEBGRyZHZkcGZMigYeda2ffIoMeKgQGshEGDAQYQLAYASj4H8g=='),
+    blob=('6.170.15', 'AXicc2RwhEFGRyZHZkcGZMigYeda2ffIoMeKgQGshEGDAQYQLAYAW8UIMw=='),
     search_dir='.',
 ))

@@ -14,6 +14,6 @@ sys.exit(repro.replay(
     'test_lifecycle.py::test_initialize_runs_once_unless_the_trigger_reports_finished',
     impl=sys.argv[1] if len(sys.argv) > 1 else 'chainer',
     options=['--device=cpu', '--hypothesis-profile=ci', '--hypothesis-seed=0'],
-    blob=('6.170.15', 'AEEBQQFBAUEAAQA='),
+    blob=('6.170.15', 'AEEBQQNBAEEAAEEAQQAAQQBBAgBBAQEBAA=='),
     search_dir='.',
 ))

@@ -14,6 +14,6 @@ sys.exit(repro.replay(
     'test_observation.py::test_log_report_log_holds_the_interval_means_with_epoch_iteration_and_time',
     impl=sys.argv[1] if len(sys.argv) > 1 else 'chainer',
     options=['--device=cpu', '--hypothesis-profile=ci', '--hypothesis-seed=0'],
-    blob=('6.170.15', 'AAEAAEEAQQJBAUEAQQFBAA=='),
+    blob=('6.170.15', 'AAEAAEEAQQJBAUEAQQFBAAA='),
     search_dir='.',
 ))

@@ -14,6 +14,6 @@ sys.exit(repro.replay(
     'test_observation.py::test_plot_report_saves_a_figure_of_the_interval_means_of_its_keys_at_each_firing',
     impl=sys.argv[1] if len(sys.argv) > 1 else 'chainer',
     options=['--device=cpu', '--hypothesis-profile=ci', '--hypothesis-seed=0'],
-    blob=('6.170.15', 'AXicY2RgcGRwZHJkBJJADEQMEBYAH74Ckg=='),
+    blob=('6.170.15', 'AXicY2RgZGBwZHBkcmQEkkAMRAwQFpACACgWAtQ='),
     search_dir='.',
 ))

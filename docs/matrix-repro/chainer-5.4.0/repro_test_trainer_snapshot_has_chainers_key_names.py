@@ -14,6 +14,6 @@ sys.exit(repro.replay(
     'test_serialization.py::test_trainer_snapshot_has_chainers_key_names',
     impl=sys.argv[1] if len(sys.argv) > 1 else 'chainer',
     options=['--device=cpu', '--hypothesis-profile=ci', '--hypothesis-seed=0'],
-    blob=('6.170.15', 'AXicc2R0ZNCwf8AABY5MDI7MjowaMD6cweDI6MjI4AiCjACAugQs'),
+    blob=('6.170.15', 'AXicc2R0ZNCwf8AABY5MDI7MjowaMD6cweDI6MjI4AiCQB0AiZQEbQ=='),
     search_dir='.',
 ))

@@ -1,4 +1,4 @@
-"""Reproduce test_snapshot_writers.py::test_writers_save_into_a_temporary_directory_inside_out_then_move_the_file on implementations.ppe 0.9.0 (implementations/ppe.py).
+"""Reproduce test_snapshot_writers.py::test_writers_save_into_a_temporary_directory_inside_out_then_move_the_file on pytorch-pfn-extras 0.9.0 (implementations/ppe.py).
 
     python repro_test_writers_save_into_a_temporary_directory_inside_out_then_move_the_file.py [IMPL]
 
@@ -15,5 +15,5 @@ sys.exit(repro.replay(
     impl=sys.argv[1] if len(sys.argv) > 1 else 'implementations.ppe',
     options=['--device=cpu', '--hypothesis-profile=ci', '--hypothesis-seed=0'],
     blob=None,
-    search_dir='.',
+    search_dir=None,
 ))

@@ -1,8 +1,8 @@
-"""Reproduce test_priority_ordering.py::test_a_reader_sees_what_writers_reported_earlier_in_the_same_iteration on chainer 5.4.0 (.matrix/chainer-5.4.0-py3.11/lib/python3.11/site-packages/chainer/__init__.py).
+"""Reproduce test_priority_ordering.py::test_a_reader_sees_what_writers_reported_earlier_in_the_same_iteration on pytorch-pfn-extras 0.9.0 (implementations/ppe.py).
 
     python repro_test_a_reader_sees_what_writers_reported_earlier_in_the_same_iteration.py [IMPL]
 
-replays the failing example on IMPL (default 'chainer'); give another
+reruns the property with the same seed on IMPL (default 'implementations.ppe'); give another
 implementation, e.g. `python repro_test_a_reader_sees_what_writers_reported_earlier_in_the_same_iteration.py reference`, to run the same example there.
 Written by chainer-conformance 0.1.0.
 """
@@ -12,8 +12,8 @@ from conformance import repro
 
 sys.exit(repro.replay(
     'test_priority_ordering.py::test_a_reader_sees_what_writers_reported_earlier_in_the_same_iteration',
-    impl=sys.argv[1] if len(sys.argv) > 1 else 'chainer',
+    impl=sys.argv[1] if len(sys.argv) > 1 else 'implementations.ppe',
     options=['--device=cpu', '--hypothesis-profile=ci', '--hypothesis-seed=0'],
-    blob=('6.170.15', 'AEEBQQJBAUEAQQBBAQAAQQJBAEEAQQEBAA=='),
-    search_dir='.',
+    blob=None,
+    search_dir=None,
 ))
