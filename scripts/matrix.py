@@ -219,9 +219,11 @@ def note_for(notes, column, prop):
 # --- merging --------------------------------------------------------------
 
 def first_line(text, limit=200):
-    """The first line of a message, its exception named without its module."""
+    """The first line of a message, its exception named without its module
+    and object addresses (``at 0x7f...``) dropped: a rerun gives the same line."""
     line = next((s.strip() for s in (text or '').splitlines() if s.strip()), '')
     line = re.sub(r'^(?:\w+\.)+(\w+: )', r'\1', line)
+    line = re.sub(r' at 0x[0-9a-fA-F]+>', '>', line)
     return line if len(line) <= limit else line[:limit - 1] + '…'
 
 
