@@ -147,7 +147,6 @@ def test_a_gpu_specifier_is_a_cupy_device_or_needs_cuda(ns, form, device_id):
     name, make = form
     count = cuda_device_count()
     spec = make(device_id % count if count else device_id)
-    gpu = (device_id % count if name == '@cupy' else int(spec)) if count else None
     if not count:
         raised = raised_by(ns, spec)
         expected = [('get_device', 'RuntimeError'), ('StandardUpdater', 'RuntimeError')]
@@ -157,6 +156,7 @@ def test_a_gpu_specifier_is_a_cupy_device_or_needs_cuda(ns, form, device_id):
     device = ns.get_device(spec)
     assert getattr(device.xp, '__name__', None) == 'cupy', (
         f'get_device({spec!r}) ({name}) is {device!r}, whose xp is not CuPy')
+    gpu = device_id % count if name == '@cupy' else int(spec)   # a bool is 0 or 1
     same = ns.get_device(f'@cupy:{gpu}')
     assert device == same and device != ns.backend.CpuDevice(), (
         f'get_device({spec!r}) ({name}) is {device!r}, expected {same!r}')

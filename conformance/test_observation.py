@@ -452,6 +452,21 @@ def test_plot_report_saves_a_figure_of_the_interval_means_of_its_keys_at_each_fi
     assert left == [], f'files left in out: {left}'
 
 
+#: element values of the statistics plots' variables: quarters, exact in float32
+QUARTERS = st.integers(-16, 16).map(lambda q: q / 4)
+
+
+def close_to(values):
+    """``close(a, b)``: equal lengths and elements within the float32
+    rounding of statistics of ``values`` (any nesting of lists)."""
+    flat = numpy.abs(numpy.asarray(values, dtype=numpy.float64)).ravel()
+    bound = 1e-5 * max(1.0, *flat)
+
+    def close(a, b):
+        return len(a) == len(b) and all(abs(x - y) <= bound for x, y in zip(a, b))
+    return close
+
+
 @rule('observation', source='chainer/training/extensions/variable_statistics_plot.py:'
       'VariableStatisticsPlot.__call__@v7.8.1; '
       'VariableStatisticsPlot.save_plot_using_module@v7.8.1')
@@ -467,8 +482,7 @@ def test_variable_statistics_plot_saves_the_sampled_statistics_of_its_targets_at
     by default; ``file_name`` is an alias) plotting every sample against
     its iteration: the mean with std error bars, bands between symmetric
     percentiles and the median as a line."""
-    grid = st.integers(-16, 16).map(lambda q: q / 4)
-    values = data.draw(st.lists(st.lists(grid, min_size=sum(sizes), max_size=sum(sizes)),
+    values = data.draw(st.lists(st.lists(QUARTERS, min_size=sum(sizes), max_size=sum(sizes)),
                                 min_size=iterations, max_size=iterations), label='values')
     figures, files, left = runner.run_variable_statistics_plot(
         ns, out_dir, values, sizes, (period, 'iteration'), filename, alias=alias)
@@ -482,11 +496,7 @@ def test_variable_statistics_plot_saves_the_sampled_statistics_of_its_targets_at
     got = [(i, saved, line[0]) for i, saved, line, *_ in figures]
     assert got == shape, model_mismatch(values, shape, got,
                                         '(iteration, file saved, iterations plotted)', context)
-    bound = 1e-5 * max(1.0, *(abs(v) for row in values for v in row))
-
-    def close(a, b):
-        return len(a) == len(b) and all(abs(x - y) <= bound for x, y in zip(a, b))
-
+    close = close_to(values)
     for (i, xs, means, stds, percentiles), (_, _, line, bars, bands, median) in zip(
             expected, figures):
         want = {
@@ -540,8 +550,7 @@ def test_variable_statistics_plot_draws_the_chosen_rows_and_statistics_of_every_
         chosen['max_sample_size'] = max_sample_size
     sizes = model.unpacked_sizes(tree)
     period = data.draw(st.integers(1, min(3, iterations)), label='period')
-    grid = st.integers(-16, 16).map(lambda q: q / 4)
-    rows = st.lists(st.lists(grid, min_size=sum(sizes), max_size=sum(sizes)),
+    rows = st.lists(st.lists(QUARTERS, min_size=sum(sizes), max_size=sum(sizes)),
                     min_size=iterations, max_size=iterations)
     values = {'data': data.draw(rows, label='data'), 'grad': data.draw(rows, label='grads')}
     figures, refusal = runner.run_variable_statistics_options(
@@ -558,11 +567,7 @@ def test_variable_statistics_plot_draws_the_chosen_rows_and_statistics_of_every_
         values, firings, [i for i, _ in figures], 'iterations where a figure was saved', context)
     keys = [key for key in ('data', 'grad') if settings['report_' + key]]
     keep = chosen.get('max_sample_size', 1000)
-    bound = 1e-5 * max(1.0, *(abs(v) for rows in values.values() for row in rows for v in row))
-
-    def close(a, b):
-        return len(a) == len(b) and all(abs(x - y) <= bound for x, y in zip(a, b))
-
+    close = close_to(list(values.values()))
     for i, axes in figures:
         plotted = [xs for axis in axes for xs, _ in axis['lines']] + [
             sorted(spans) for axis in axes for spans in axis['spans']]

@@ -221,12 +221,19 @@ def plain_png_path(fname, kwargs):
             and kwargs.get('format', 'png') == 'png')
 
 
+#: tiny images without ticks: what is compared is the data, and rendering
+#: (tick labels above all) dominates the time
+SMALL_FIGURES = {'figure.dpi': 10, 'savefig.dpi': 10, 'xtick.bottom': False,
+                 'xtick.labelbottom': False, 'ytick.left': False, 'ytick.labelleft': False}
+
+
 @contextlib.contextmanager
-def saving_figures(record):
+def saving_figures(record, render=True):
     """While it lasts ``Figure.savefig`` first calls ``record(figure,
-    fname)``; then the first figure is rendered (without ticks, which
-    dominate rendering and are never compared) and a later one bound for a
-    plain PNG path only gets the PNG signature written there.  What the
+    fname)``; then (with ``render``) the first figure is rendered (without
+    ticks, which dominate rendering and are never compared) and a later one
+    bound for a plain PNG path only gets the PNG signature written there;
+    without ``render`` nothing is written.  What the
     properties check stays proven: the data (recorded before), and that the
     implementation asked for a PNG at the expected path at that moment (the
     reader finds the signature there); rendering is matplotlib's, and the
@@ -237,6 +244,8 @@ def saving_figures(record):
 
     def recording_savefig(figure, fname, *args, **kwargs):
         record(figure, fname)
+        if not render:
+            return None
         if rendered and not args and plain_png_path(fname, kwargs):
             with open(fname, 'wb') as f:
                 f.write(PNG)
@@ -252,6 +261,18 @@ def saving_figures(record):
         yield
     finally:
         matplotlib.figure.Figure.savefig = savefig
+
+
+def image_taker(path, files):
+    """An extension (register it as a late reader) that appends
+    ``(iteration, whether it is a PNG)`` to ``files`` when the image file
+    ``path`` is there, and takes the file away."""
+    def take_file(trainer):
+        if os.path.exists(path):
+            with open(path, 'rb') as f:
+                files.append((trainer.updater.iteration, f.read(len(PNG)) == PNG))
+            os.remove(path)
+    return take_file
 
 
 def run_plot_report(ns, out, scenario, y_keys, x_key, filename, marker, interrupt_at=None,
@@ -289,21 +310,10 @@ def run_plot_report(ns, out, scenario, y_keys, x_key, filename, marker, interrup
             'training.extensions.PlotReport', ns.training.extensions.PlotReport,
             list(y_keys), trigger=scenario.trigger, postprocess=postprocess, **kwargs))
 
-        def take_file(trainer):
-            if os.path.exists(path):
-                with open(path, 'rb') as f:
-                    files.append((trainer.updater.iteration, f.read(len(PNG)) == PNG))
-                os.remove(path)
-
-        trainer.extend(take_file, priority=READER - 50)
+        trainer.extend(image_taker(path, files), priority=READER - 50)
         return trainer
 
-    # tiny images without ticks: what is compared is the data, and rendering
-    # (tick labels above all) dominates the time
-    with matplotlib.rc_context({'figure.dpi': 10, 'savefig.dpi': 10, 'xtick.bottom': False,
-                                'xtick.labelbottom': False, 'ytick.left': False,
-                                'ytick.labelleft': False}), \
-            saving_figures(lambda figure, fname: None):
+    with matplotlib.rc_context(SMALL_FIGURES), saving_figures(lambda figure, fname: None):
         trainer = build(scenario.iterations)
         if interrupt_at is not None:
             first = build(interrupt_at)
@@ -338,11 +348,7 @@ def run_variable_statistics_plot(ns, out, values, sizes, trigger, filename, alia
     import matplotlib
     matplotlib.use('Agg')
     out = fresh_dir(out)
-    model = ns.Chain()
-    with model.init_scope():
-        for k, size in enumerate(sizes):
-            setattr(model, f'p{k}', ns.Parameter(numpy.zeros(size, dtype=numpy.float32)))
-    params = [getattr(model, f'p{k}') for k in range(len(sizes))]
+    model, params = statistics_target(ns, ('link', tuple(sizes)))
     holder = {}
 
     def loss(*args):
@@ -374,17 +380,9 @@ def run_variable_statistics_plot(ns, out, values, sizes, trigger, filename, alia
                         ([float(x) for x in median.get_xdata()],
                          [float(y) for y in median.get_ydata()])))
 
-    def take_file(trainer):
-        if os.path.exists(path):
-            with open(path, 'rb') as f:
-                files.append((trainer.updater.iteration, f.read(len(PNG)) == PNG))
-            os.remove(path)
-
-    trainer.extend(take_file, priority=READER - 50)
-    with matplotlib.rc_context({'figure.dpi': 10, 'savefig.dpi': 10,
-                                'figure.figsize': (2, 2), 'xtick.bottom': False,
-                                'xtick.labelbottom': False, 'ytick.left': False,
-                                'ytick.labelleft': False}), saving_figures(record):
+    trainer.extend(image_taker(path, files), priority=READER - 50)
+    with matplotlib.rc_context({**SMALL_FIGURES, 'figure.figsize': (2, 2)}), \
+            saving_figures(record):
         trainer.run()
     return figures, files, sorted(os.listdir(out))
 
@@ -434,7 +432,6 @@ def run_variable_statistics_options(ns, out, tree, data, grads, period, options)
     figures are not rendered (the file is another property's)."""
     import matplotlib
     matplotlib.use('Agg')
-    import matplotlib.figure
     target, variables = statistics_target(ns, tree)
     plot, refusal = build_variable_statistics_plot(ns, target, trigger=(period, 'iteration'),
                                                    **options)
@@ -453,23 +450,19 @@ def run_variable_statistics_options(ns, out, tree, data, grads, period, options)
     trainer.extend(set_elements, priority=WRITER)
     trainer.extend(plot)
     figures = []
-    savefig = matplotlib.figure.Figure.savefig
 
     def points(xs, ys):
         return [float(x) for x in xs], [float(y) for y in ys]
 
-    def recording_savefig(figure, fname, *args, **kw):
+    def record(figure, fname):
         figures.append((trainer.updater.iteration, [dict(
             title=ax.get_title(), xlabel=ax.get_xlabel(),
             legend=[t.get_text() for t in ax.get_legend().get_texts()],
             lines=[points(line.get_xdata(), line.get_ydata()) for line in ax.get_lines()],
             spans=[_spans(c) for c in ax.collections]) for ax in figure.axes]))
 
-    matplotlib.figure.Figure.savefig = recording_savefig
-    try:
+    with saving_figures(record, render=False):
         trainer.run()
-    finally:
-        matplotlib.figure.Figure.savefig = savefig
     return figures, None
 
 
