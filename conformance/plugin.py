@@ -136,6 +136,25 @@ def _memory_filesystem_fits():
     return os.access(MEMORY_FILESYSTEM, os.W_OK) and stat.f_bavail * stat.f_frsize >= MEMORY_NEEDED
 
 
+SCRATCH_PREFIX = 'chainer-conformance-'
+
+
+def _remove_orphans():
+    """Remove the scratch directories of sessions whose process is gone: a
+    killed run cannot remove its own, and nothing else cleans this
+    filesystem before a reboot."""
+    for name in os.listdir(MEMORY_FILESYSTEM):
+        pid = name[len(SCRATCH_PREFIX):].partition('-')[0]
+        if not (name.startswith(SCRATCH_PREFIX) and pid.isdigit()):
+            continue
+        try:
+            os.kill(int(pid), 0)
+        except ProcessLookupError:
+            shutil.rmtree(os.path.join(MEMORY_FILESYSTEM, name), ignore_errors=True)
+        except OSError:
+            pass
+
+
 @pytest.fixture(scope='session')
 def out_dir(request, tmp_path_factory):
     """A scratch directory for ``Trainer(out=...)`` and snapshot files,
@@ -143,7 +162,8 @@ def out_dir(request, tmp_path_factory):
     is given, else in memory where the system allows, else under pytest's
     temporary directory."""
     if request.config.option.basetemp is None and _memory_filesystem_fits():
-        path = tempfile.mkdtemp(prefix='chainer-conformance-', dir=MEMORY_FILESYSTEM)
+        _remove_orphans()
+        path = tempfile.mkdtemp(prefix=f'{SCRATCH_PREFIX}{os.getpid()}-', dir=MEMORY_FILESYSTEM)
     else:
         path = str(tmp_path_factory.mktemp('trainer_out'))
     yield path

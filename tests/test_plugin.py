@@ -1,5 +1,7 @@
 """Black-box tests of the pytest plugin: --impl resolution, usage errors,
 the run header, missing names and seed reproducibility."""
+import os
+
 import pytest
 
 NAMESPACE_WITHOUT_ONCE = '''
@@ -165,3 +167,31 @@ def test_a_users_own_hypothesis_tests_keep_their_settings(pytester, monkeypatch,
                      len((pytester.path / 'calls.txt').read_text().split())))
     with_suite, without = seen
     assert with_suite == without, f'with the suite {with_suite}, without it {without}'
+
+
+def test_scratch_directories_of_dead_sessions_are_removed(tmp_path, monkeypatch):
+    """A killed run leaves its in-memory scratch directory behind; the next
+    session removes it, and keeps those of live processes and other files."""
+    import subprocess
+    import sys
+    from conformance import plugin
+    monkeypatch.setattr(plugin, 'MEMORY_FILESYSTEM', str(tmp_path))
+    gone = subprocess.Popen([sys.executable, '-c', 'pass'])
+    gone.wait()
+    for name in (f'{plugin.SCRATCH_PREFIX}{gone.pid}-x', f'{plugin.SCRATCH_PREFIX}{os.getpid()}-y',
+                 'someone-else', f'{plugin.SCRATCH_PREFIX}nopid'):
+        (tmp_path / name).mkdir()
+    plugin._remove_orphans()
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([
+        f'{plugin.SCRATCH_PREFIX}{os.getpid()}-y', 'someone-else', f'{plugin.SCRATCH_PREFIX}nopid'])
+
+
+def test_the_memory_filesystem_is_used_only_where_it_exists_with_room(tmp_path, monkeypatch):
+    from conformance import plugin
+    monkeypatch.setattr(plugin, 'MEMORY_FILESYSTEM', str(tmp_path / 'missing'))
+    assert not plugin._memory_filesystem_fits()
+    monkeypatch.setattr(plugin, 'MEMORY_FILESYSTEM', str(tmp_path))
+    monkeypatch.setattr(plugin, 'MEMORY_NEEDED', 1)
+    assert plugin._memory_filesystem_fits()
+    monkeypatch.setattr(plugin, 'MEMORY_NEEDED', 1 << 60)
+    assert not plugin._memory_filesystem_fits()
