@@ -7,6 +7,9 @@ A scenario reports ``main/<monitor>`` = ``values[i]`` at update ``i + 1``
 ``elapsed_time`` is a generated clock; the model is
 ``conformance/models/observation.py`` (SEMANTICS C8, C9, C10, M8).
 """
+import dataclasses
+
+import pytest
 from hypothesis import given, strategies as st
 
 from conformance.diff import model_mismatch
@@ -78,6 +81,37 @@ def test_early_stopping_trigger_stops_the_run_where_patience_runs_out(
             + ('' if epoch is None else f'Epoch {epoch}: early stopping\n')) if verbose else ''
     assert printed == want, (f'verbose={verbose} printed {printed!r}, expected {want!r}'
                              f'\n  {scenario}')
+
+
+PATIENCE_SOURCE = EARLY_SOURCE.replace('__call__', '__init__')
+BOTH_PATIENCES = ("Both 'patience' and 'patients' arguments are specified. 'patients' is an "
+                  "alias of the former. Specify only 'patience'.")
+
+
+@rule('value-triggers', source=PATIENCE_SOURCE)
+@given(scenario=scenarios.early_stopping_scenarios(), patience_as=st.sampled_from(
+    ('patients', 'default', 'both')))
+def test_early_stopping_patients_is_the_old_name_of_patience(out_dir, ns, scenario,
+                                                             patience_as):
+    """``patients`` (the old name) acts as ``patience``; without either the
+    patience is 3; with both the constructor raises ``TypeError`` with
+    Chainer's message."""
+    build = ns.training.triggers.EarlyStoppingTrigger
+    if patience_as == 'both':
+        with pytest.raises(TypeError) as error:
+            build(patience=scenario.patience, patients=scenario.patience)
+        assert str(error.value) == BOTH_PATIENCES, (
+            f'EarlyStoppingTrigger(patience=..., patients=...): message\n expected: '
+            f'{BOTH_PATIENCES!r}\n got:      {str(error.value)!r}')
+        return
+    if patience_as == 'default':
+        scenario = dataclasses.replace(scenario, patience=3)
+    expected = expected_stop(scenario)
+    stopped = runner.run_early_stopping(ns, out_dir, scenario, patience_as=(
+        None if patience_as == 'default' else patience_as))
+    assert stopped == expected, (
+        f'with {"no patience" if patience_as == "default" else "patients=" + str(scenario.patience)}'
+        f' the run stopped after {stopped} updates, expected {expected}\n  {scenario}')
 
 
 @rule('value-triggers', source=EARLY_SOURCE + ' (SEMANTICS M8)')

@@ -561,22 +561,28 @@ def run_best_value(ns, out, scenario, compare, interrupt_at=None):
     return fired, saved_best_value(ns, out, trigger), log
 
 
-def early_stopping(ns, scenario, verbose=None):
+def early_stopping(ns, scenario, verbose=None, patience_as='patience'):
+    """The scenario's ``EarlyStoppingTrigger``, its patience passed under the
+    keyword ``patience_as`` (``patience``, or ``patients``, its old name;
+    None: left to the default)."""
     # ``patience`` is Chainer 7's name (``patients`` before): a lack if refused.
     kwargs = {} if verbose is None else {'verbose': verbose}
+    if patience_as is not None:
+        kwargs[patience_as] = scenario.patience
     return harness.call_with(
         'training.triggers.EarlyStoppingTrigger', ns.training.triggers.EarlyStoppingTrigger,
         check_trigger=scenario.check, monitor='main/' + scenario.monitor,
-        patience=scenario.patience, mode=scenario.mode, max_trigger=scenario.max_trigger,
-        **kwargs)
+        mode=scenario.mode, max_trigger=scenario.max_trigger, **kwargs)
 
 
-def run_early_stopping(ns, out, scenario, interrupt_at=None, verbose=None):
+def run_early_stopping(ns, out, scenario, interrupt_at=None, verbose=None,
+                       patience_as='patience'):
     """The number of updates made under the EarlyStoppingTrigger stop
-    trigger; interrupted at ``interrupt_at`` (a stop trigger of its own),
-    saved with ``save_npz`` and resumed into a fresh trainer with a fresh
-    EarlyStoppingTrigger when given.  With ``verbose`` (passed on) it
-    returns ``(updates, what was printed on sys.stdout)``."""
+    trigger (built by ``early_stopping``); interrupted at ``interrupt_at`` (a
+    stop trigger of its own), saved with ``save_npz`` and resumed into a
+    fresh trainer with a fresh EarlyStoppingTrigger when given.  With
+    ``verbose`` (passed on) it returns ``(updates, what was printed on
+    sys.stdout)``."""
     out = fresh_dir(out)
     printed = io.StringIO()
     with warnings.catch_warnings(), contextlib.redirect_stdout(printed):
@@ -585,7 +591,8 @@ def run_early_stopping(ns, out, scenario, interrupt_at=None, verbose=None):
             first = value_trainer(ns, out, scenario, (interrupt_at, 'iteration'))
             first.run()
             ns.serializers.save_npz(os.path.join(out, 'snapshot'), first)
-        trainer = value_trainer(ns, out, scenario, early_stopping(ns, scenario, verbose))
+        trainer = value_trainer(ns, out, scenario,
+                                early_stopping(ns, scenario, verbose, patience_as))
         if interrupt_at is not None:
             ns.serializers.load_npz(os.path.join(out, 'snapshot'), trainer)
         trainer.run()

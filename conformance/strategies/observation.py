@@ -114,6 +114,7 @@ COMPARES = {'min': lambda best, new: new < best, 'max': lambda best, new: new > 
 
 # small values with repeats, so that ties (no firing) are common
 SMALL = st.sampled_from([0.0, 1.0, 2.0, 3.0, 0.5, 2.5, -1.0])
+NAN = float('nan')
 
 
 @st.composite
@@ -156,6 +157,11 @@ def early_stopping_scenarios(draw, gaps=False, max_iterations=10):
     if trend:           # a rising or falling stream: 'min' and 'max' part ways
         ordered = iter(sorted((v for v in values if v is not None), reverse=trend == 'down'))
         values = [None if v is None else next(ordered) for v in values]
+    # Now and then a diverged value: NaN is never better than the best, not
+    # even the first one (the count of bad checks starts at 0, not unset).
+    nan_at = draw(st.sampled_from((None, None, None, 0)) | st.integers(0, len(values) - 1))
+    if nan_at is not None:
+        values[nan_at] = NAN
     monitor = draw(st.sampled_from(['loss', 'accuracy', 'validation_accuracy']))
     return ValueScenario(
         n, batch_size, tuple(values), check, monitor=monitor,

@@ -79,6 +79,10 @@ CAUGHT = {
         'test_early_stopping_trigger_stops_the_run_where_patience_runs_out'}),
     'value_early_stopping_accuracy_is_min': (VALUE, {
         'test_early_stopping_trigger_stops_the_run_where_patience_runs_out'}),
+    'value_early_stopping_patients_ignored': (VALUE, {
+        'test_early_stopping_patients_is_the_old_name_of_patience'}),
+    'value_early_stopping_nan_is_an_improvement': (VALUE, {
+        'test_early_stopping_trigger_stops_the_run_where_patience_runs_out'}),
     'evaluator_iterator_not_reset': (EVALUATOR, {
         'test_each_evaluation_sees_every_validation_example_exactly_once',
         'test_evaluator_reports_and_returns_the_means_under_its_name_and_the_target_path'}),
