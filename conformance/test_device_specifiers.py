@@ -17,7 +17,7 @@ from hypothesis import given, strategies as st
 
 from conformance import harness
 from conformance.namespace import ImplementationLacks
-from conformance.runners.device_specifiers import one_update
+from conformance.runners.device_specifiers import one_evaluation, one_update
 from conformance.spec import rule
 
 SOURCE = ('chainer/training/updaters/standard_updater.py:StandardUpdater.__init__@v7.8.1; '
@@ -78,6 +78,33 @@ def test_the_converter_gets_the_device_as_chainer_passes_it(ns, style, spec):
         device = harness.attribute(updater, name, f'training.updaters.StandardUpdater.{name}')
         assert isinstance(device, ns.backend.Device) and device.xp is numpy, (
             f'{where}: updater.{name} is {device!r}, expected the CPU backend.Device')
+
+
+EVALUATOR_SOURCE = ('chainer/training/extensions/evaluator.py:Evaluator.evaluate@v7.8.1; '
+                    'chainer/dataset/convert.py:_call_converter@v7.8.1')
+
+
+@rule('api', source=EVALUATOR_SOURCE)
+@pytest.mark.parametrize('style', ['old', 'new'])
+@given(spec=cpu_specifiers())
+def test_the_evaluators_converter_gets_the_device_as_chainer_passes_it(ns, style, spec):
+    """``Evaluator(device=...)`` passes its device to the converter of each
+    batch as ``StandardUpdater`` does: ``-1`` to an old-style converter for
+    every CPU specifier, the CPU ``backend.Device`` to a new-style one,
+    ``None`` to both without a device."""
+    label, make = spec
+    seen = one_evaluation(ns, make(ns), style)
+    where = f'Evaluator(device={label}), {style}-style converter'
+    assert len(seen) == 2, f'{where}: the converter was called {len(seen)} times for 2 batches'
+    for got in seen:
+        if label == 'None':
+            assert got is None, f'{where}: the converter got {got!r}, expected None'
+        elif style == 'old':
+            assert type(got) is int and got == -1, (
+                f'{where}: the converter got {got!r} ({type(got).__name__}), expected the int -1')
+        else:
+            assert isinstance(got, ns.backend.Device) and got.xp is numpy, (
+                f'{where}: the converter got {got!r}, expected the CPU backend.Device')
 
 
 INVALID = [(1.5, 'TypeError'), ((0,), 'TypeError'), (numpy, 'TypeError'),

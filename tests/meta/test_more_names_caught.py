@@ -48,7 +48,10 @@ CAUGHT = {
         'test_training_with_a_parallel_iterator_follows_serial_iterators_trajectory'
         '[MultithreadIterator]'}),
     'device_old_converter_gets_the_device': (DEVICES, {
-        'test_the_converter_gets_the_device_as_chainer_passes_it[old]'}),
+        'test_the_converter_gets_the_device_as_chainer_passes_it[old]',
+        'test_the_evaluators_converter_gets_the_device_as_chainer_passes_it[old]'}),
+    'device_evaluator_converter_without_device': (DEVICES, {
+        'test_the_evaluators_converter_gets_the_device_as_chainer_passes_it'}),
     'device_cupy_specifier_unparsed': (DEVICES, {
         'test_a_gpu_specifier_is_a_cupy_device_or_needs_cuda'}),
     'device_bool_refused': (DEVICES, {
