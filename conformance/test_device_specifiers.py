@@ -107,6 +107,35 @@ def test_the_evaluators_converter_gets_the_device_as_chainer_passes_it(ns, style
                 f'{where}: the converter got {got!r}, expected the CPU backend.Device')
 
 
+@rule('api', source='chainer/dataset/convert.py:_FunctionConverter.__call__@v7.8.1')
+@pytest.mark.parametrize('passed', ['positional', 'keyword'])
+@given(spec=cpu_specifiers())
+def test_a_decorated_converter_called_directly_gets_a_device(ns, passed, spec):
+    """A ``dataset.converter()`` function called by user code with a device
+    specifier (second positional argument or ``device=``) gets it resolved:
+    the CPU ``backend.Device`` for every CPU specifier, ``None`` for None."""
+    label, make = spec
+    seen = []
+
+    @ns.dataset.converter()
+    def convert(batch, device=None):
+        seen.append(device)
+        return batch
+    batch = [numpy.zeros(2, numpy.float32)]
+    if passed == 'positional':
+        convert(batch, make(ns))
+    else:
+        convert(batch, device=make(ns))
+    where = f'a dataset.converter() function called with {label} ({passed})'
+    assert len(seen) == 1, f'{where}: it ran {len(seen)} times'
+    got = seen[0]
+    if label == 'None':
+        assert got is None, f'{where}: it got {got!r}, expected None'
+    else:
+        assert isinstance(got, ns.backend.Device) and got.xp is numpy, (
+            f'{where}: it got {got!r} ({type(got).__name__}), expected the CPU backend.Device')
+
+
 INVALID = [(1.5, 'TypeError'), ((0,), 'TypeError'), (numpy, 'TypeError'),
            ('@foo', 'ValueError'), ('@NumPy', 'ValueError'), ('@', 'ValueError'),
            ('@numpy:0', 'ValueError'), ('@cupy', 'ValueError'), ('@cupy:x', 'ValueError'),

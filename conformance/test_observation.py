@@ -7,10 +7,12 @@ floats, NumPy float32), some keys through the model the trainer registered
 as ``main`` (so observed as ``main/<key>``); the model of Chainer's rules is
 ``conformance/models/observation.py`` (SEMANTICS J5, J6, M1-M6).
 """
+import io
 import json
 import os
 
 import numpy
+import pytest
 from hypothesis import assume, given, strategies as st
 
 from conformance import harness
@@ -138,6 +140,57 @@ def test_print_report_prints_the_header_once_then_one_row_per_log_entry(
     row_ends = [i + 1 for i, c in enumerate(expected) if c == '\n'][1:]
     assert flushed == row_ends, model_mismatch(
         scenario, row_ends, flushed, 'length of the text at each flush of out')
+
+
+@rule('observation', source='chainer/training/extensions/print_report.py:'
+      'PrintReport.__call__@v7.8.1', level='quirk')
+@given(log_report=st.sampled_from([3, 2.5, None, ('LogReport',), b'LogReport']))
+def test_print_report_refuses_a_log_report_neither_named_nor_a_log_report(
+        out_dir, ns, log_report):
+    """``log_report`` is the name of a registered extension or a
+    ``LogReport``; anything else makes the first call raise ``TypeError:
+    log report has a wrong type <its type>``."""
+    trainer = harness.make_trainer(ns, out_dir, stop=(1, 'iteration'))
+    trainer.extend(ns.training.extensions.PrintReport(['iteration'], log_report=log_report,
+                                                      out=io.StringIO()))
+    expected = f'log report has a wrong type {type(log_report)}'
+    with pytest.raises(TypeError) as error:
+        trainer.run()
+    assert str(error.value) == expected, (
+        f'PrintReport(log_report={log_report!r}): message\n expected: {expected!r}\n got:      '
+        f'{str(error.value)!r}')
+
+
+@rule('observation', source='chainer/reporter.py:get_current_reporter@v7.8.1; '
+      'Reporter.__enter__@v7.8.1; chainer/training/trainer.py:Trainer.run@v7.8.1')
+@given(depth=st.integers(1, 3))
+def test_get_current_reporter_is_the_innermost_reporter_in_use(out_dir, ns, depth):
+    """``with reporter:`` makes a reporter current until the block ends,
+    nested scopes stacking; during ``Trainer.run`` the trainer's
+    ``reporter`` is current, in the loss and in an extension."""
+    reporters = [ns.Reporter() for _ in range(depth)]
+    for k, reporter in enumerate(reporters):
+        reporter.__enter__()
+        assert ns.get_current_reporter() is reporter, (
+            f'inside {k + 1} nested reporter scopes, get_current_reporter() is not the innermost')
+    for k, reporter in reversed(list(enumerate(reporters))):
+        assert ns.get_current_reporter() is reporter, (
+            f'after leaving {depth - k - 1} of {depth} nested reporter scopes, '
+            'get_current_reporter() is not the innermost left')
+        reporter.__exit__(None, None, None)
+    seen = []
+    zero_loss = harness.zero_loss(ns)
+
+    def loss(*args):
+        seen.append(('loss', ns.get_current_reporter()))
+        return zero_loss()
+    trainer = harness.make_trainer(ns, out_dir, stop=(2, 'iteration'), loss_func=loss)
+    trainer.extend(lambda trainer: seen.append(('extension', ns.get_current_reporter())))
+    trainer.run()
+    wrong = [where for where, reporter in seen if reporter is not trainer.reporter]
+    assert len(seen) == 4 and not wrong, (
+        f'during Trainer.run, get_current_reporter() is not trainer.reporter in: {wrong} '
+        f'({len(seen)} calls seen)')
 
 
 @rule('observation', source='chainer/training/trainer.py:Trainer.run@v7.8.1; '

@@ -79,6 +79,10 @@ CAUGHT = {
         'test_early_stopping_trigger_stops_the_run_where_patience_runs_out'}),
     'value_early_stopping_accuracy_is_min': (VALUE, {
         'test_early_stopping_trigger_stops_the_run_where_patience_runs_out'}),
+    'observation_current_reporter_outermost': (OBSERVATION, {
+        'test_get_current_reporter_is_the_innermost_reporter_in_use'}),
+    'observation_print_report_log_report_value_error': (OBSERVATION, {
+        'test_print_report_refuses_a_log_report_neither_named_nor_a_log_report'}),
     'value_early_stopping_patients_ignored': (VALUE, {
         'test_early_stopping_patients_is_the_old_name_of_patience'}),
     'value_early_stopping_nan_is_an_improvement': (VALUE, {
