@@ -63,9 +63,18 @@ def test_log_report_rewrites_its_json_file_with_the_whole_log_at_each_entry(
     entry>`` holds the whole log so far as JSON (``json.dump`` with
     ``indent=4``); before the first entry there is none, and no other file
     is left in ``out``.  The temporary ``log.json`` is written inside
-    ``out``: a ``log.json`` in the working directory is left alone."""
-    with runner.working_directory_holding(out_dir, 'log.json') as held:
-        log, seen, files = runner.run_log_report(ns, out_dir, scenario)
+    ``out``: a ``log.json`` in the working directory is left alone, and
+    the system's temporary directory is not used."""
+    with runner.working_directory_holding(out_dir, 'log.json') as held, \
+            runner.system_temp_directory_missing(out_dir) as missing:
+        try:
+            log, seen, files = runner.run_log_report(ns, out_dir, scenario)
+        except OSError as error:
+            if missing not in str(error):
+                raise
+            raise AssertionError(
+                'LogReport made its temporary file in the system\'s temporary directory, '
+                f'not in a temporary directory inside out: {error}') from error
         cwd = held()
     assert cwd == [('log.json', 'not a log')], (
         f'the working directory\'s log.json was touched: it holds {cwd}\n  {scenario}')

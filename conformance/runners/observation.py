@@ -126,6 +126,19 @@ def working_directory_holding(out, name, content='not a log'):
         os.chdir(previous)
 
 
+@contextlib.contextmanager
+def system_temp_directory_missing(out):
+    """While it lasts, ``tempfile``'s default directory is one that does not
+    exist (under ``out``): a temporary file made without ``dir=`` fails
+    with an ``OSError`` naming it.  Yields that path."""
+    missing = os.path.join(fresh_dir(out), 'no-system-temp-directory')
+    previous, tempfile.tempdir = tempfile.tempdir, missing
+    try:
+        yield missing
+    finally:
+        tempfile.tempdir = previous
+
+
 class FlushedText(io.StringIO):
     """A text stream that remembers how much had been written at each ``flush``."""
 

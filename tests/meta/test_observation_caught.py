@@ -25,6 +25,8 @@ CAUGHT = {
         'test_log_report_rewrites_its_json_file_with_the_whole_log_at_each_entry'}),
     'observation_log_report_temp_file_in_cwd': (OBSERVATION, {
         'test_log_report_rewrites_its_json_file_with_the_whole_log_at_each_entry'}),
+    'observation_log_report_temp_dir_in_system_temp': (OBSERVATION, {
+        'test_log_report_rewrites_its_json_file_with_the_whole_log_at_each_entry'}),
     'observation_summary_x2_key_renamed': (SERIALIZATION, {
         'test_trainer_snapshot_has_chainers_key_names'}),
     'observation_micro_average_denominator_key_renamed': (SERIALIZATION, {
