@@ -8,6 +8,7 @@ A scenario reports ``main/<monitor>`` = ``values[i]`` at update ``i + 1``
 ``conformance/models/observation.py`` (SEMANTICS C8, C9, C10, M8).
 """
 import dataclasses
+import re
 
 import pytest
 from hypothesis import given, strategies as st
@@ -133,6 +134,13 @@ def test_early_stopping_compares_the_interval_mean_even_when_the_check_iteration
                                  f'{expected_stop(scenario)})\n  {scenario}')
 
 
+# What a BestValueTrigger saves (SEMANTICS C11), besides a Summary per key
+# pending in its summary.
+BEST_VALUE_KEYS = ('best_value', 'interval_trigger/previous_epoch_detail',
+                   'interval_trigger/previous_iteration', 'summary/_names')
+SUMMARY_KEY = re.compile(r'summary/_summaries/\d+/(_x|_x2|_n)')
+
+
 @rule('resume', source=BEST_SOURCE.replace('__call__', 'serialize') + '; '
       'chainer/training/extensions/log_report.py:LogReport.serialize@v7.8.1')
 @given(scenario=scenarios.best_value_scenarios())
@@ -141,9 +149,14 @@ def test_resumed_best_value_trigger_and_log_report_continue_the_uninterrupted_ru
     """Interrupted at a generated iteration, saved with ``save_npz`` and
     loaded into a fresh trainer, the run gives the same firings, the same
     best value and the same ``LogReport.log`` (``elapsed_time`` aside) as
-    without the interruption."""
+    without the interruption.  The trigger saves Chainer's keys:
+    ``best_value``, ``interval_trigger/...`` and ``summary/...``."""
     compare = scenarios.custom_compare
-    whole = runner.run_best_value(ns, out_dir, scenario, compare)
+    *whole, keys = runner.run_best_value(ns, out_dir, scenario, compare, with_keys=True)
+    unexpected = [k for k in keys if k not in BEST_VALUE_KEYS and not SUMMARY_KEY.fullmatch(k)]
+    assert set(BEST_VALUE_KEYS) <= set(keys) and not unexpected, (
+        f'the trigger saved the keys {keys}; Chainer saves {sorted(BEST_VALUE_KEYS)} and '
+        f'summary/_summaries/<i>/(_x|_x2|_n)\n  {scenario}')
     resumed = runner.run_best_value(ns, out_dir, scenario, compare, interrupt_at=scenario.at)
     for what, a, b in zip(('firings', 'best_value', 'log'), whole, resumed):
         assert a == b, model_mismatch(scenario, a if isinstance(a, list) else [a],

@@ -533,23 +533,26 @@ def best_value_trigger(ns, scenario, compare):
                                      trigger=scenario.check)
 
 
-def saved_best_value(ns, out, trigger):
-    """``best_value`` as the trigger saves it (``save_npz``; read with NumPy)."""
+def saved_best_value(ns, out, trigger, with_keys=False):
+    """``best_value`` as the trigger saves it (``save_npz``; read with NumPy);
+    ``with_keys``: ``(best_value, the sorted keys of the file)``."""
     harness.attribute(trigger, 'serialize', f'training.triggers.{type(trigger).__name__}.serialize')
     path = os.path.join(fresh_dir(out), 'trigger.npz')
     ns.serializers.save_npz(path, trigger)
     with numpy.load(path, allow_pickle=False) as saved:
+        keys = sorted(saved.files)
         try:
-            value = saved['best_value']
+            value = float(saved['best_value'])
         except ValueError:      # an object array: how Chainer's npz writes None (never unpickled)
-            return None
-    return float(value)
+            value = None
+    return (value, keys) if with_keys else value
 
 
-def run_best_value(ns, out, scenario, compare, interrupt_at=None):
+def run_best_value(ns, out, scenario, compare, interrupt_at=None, with_keys=False):
     """``(iterations where the trigger fired, saved best value, log)``, the
     run interrupted at ``interrupt_at`` and resumed into a fresh trainer
-    from a ``save_npz`` snapshot when given."""
+    from a ``save_npz`` snapshot when given; ``with_keys``: also the keys
+    of the trigger's own ``save_npz`` file at the end."""
     out = fresh_dir(out)
     fired = []
 
@@ -571,6 +574,9 @@ def run_best_value(ns, out, scenario, compare, interrupt_at=None):
         ns.serializers.load_npz(os.path.join(out, 'snapshot'), trainer)
     trainer.run()
     log = [{k: v for k, v in entry.items() if k != 'elapsed_time'} for entry in log_report.log]
+    if with_keys:
+        best, keys = saved_best_value(ns, out, trigger, with_keys=True)
+        return fired, best, log, keys
     return fired, saved_best_value(ns, out, trigger), log
 
 

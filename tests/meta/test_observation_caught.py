@@ -77,6 +77,8 @@ CAUGHT = {
         'test_best_value_triggers_fire_where_the_interval_mean_strictly_beats_the_best'}),
     'value_best_value_not_serialized': (VALUE, {
         'test_resumed_best_value_trigger_and_log_report_continue_the_uninterrupted_run'}),
+    'value_best_value_trigger_keys_renamed': (VALUE, {
+        'test_resumed_best_value_trigger_and_log_report_continue_the_uninterrupted_run'}),
     'value_early_stopping_patience_off_by_one': (VALUE, {
         'test_early_stopping_trigger_stops_the_run_where_patience_runs_out'}),
     'value_early_stopping_accuracy_is_min': (VALUE, {
