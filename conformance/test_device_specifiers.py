@@ -223,14 +223,19 @@ CONCAT_SOURCE = 'chainer/dataset/convert.py:concat_examples, _concat_arrays_with
 
 @st.composite
 def ragged_batches(draw):
-    """``(arrays, padding, style)``: two to four arrays of one dtype and
-    ndim whose shapes differ, a padding value, and whether the examples are
-    the arrays or ``(array, 2 * array)`` tuples."""
+    """``(arrays, padding, style)``: two to four arrays of one ndim whose
+    shapes differ, of one dtype or (now and then) of float32 and int32 mixed,
+    a padding value, and whether the examples are the arrays or ``(array,
+    2 * array)`` tuples."""
     ndim = draw(st.integers(1, 3))
     shapes = draw(st.lists(st.tuples(*[st.integers(0, 3)] * ndim), min_size=2, max_size=4))
-    dtype = draw(st.sampled_from([numpy.float32, numpy.int32]))
-    arrays = [numpy.arange(1, 1 + int(numpy.prod(shape)), dtype=dtype).reshape(shape)
-              for shape in shapes]
+    dtype = st.sampled_from([numpy.float32, numpy.int32])
+    if draw(st.booleans(), label='mixed dtypes'):
+        dtypes = draw(st.lists(dtype, min_size=len(shapes), max_size=len(shapes)))
+    else:
+        dtypes = [draw(dtype)] * len(shapes)
+    arrays = [numpy.arange(1, 1 + int(numpy.prod(shape)), dtype=d).reshape(shape)
+              for shape, d in zip(shapes, dtypes)]
     return arrays, draw(st.integers(-3, 3)), draw(st.sampled_from(['array', 'tuple']))
 
 

@@ -60,6 +60,8 @@ CAUGHT = {
         'test_a_gpu_specifier_is_a_cupy_device_or_needs_cuda'}),
     'dataset_padding_takes_the_padding_dtype': (DEVICES, {
         'test_concat_examples_pads_ragged_arrays_to_the_largest_shape'}),
+    'dataset_padding_promotes_dtypes': (DEVICES, {
+        'test_concat_examples_pads_ragged_arrays_to_the_largest_shape'}),
 }
 
 
