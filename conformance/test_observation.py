@@ -604,8 +604,9 @@ def test_variable_statistics_plot_draws_the_chosen_rows_and_statistics_of_every_
     (labelled ``mean`` or ``std``), above the bands of ``percentile_sigmas``
     (a scalar is one percentile, an empty sequence none).  Each figure
     plots, in order, the iterations sampled so far: all of them up to
-    ``max_sample_size``, then that many of them (a random sample); options
-    that plot nothing are refused."""
+    ``max_sample_size``, then that many of them (a random sample); every
+    line has the ``marker`` given (none by default); options that plot
+    nothing are refused."""
     chosen, settings = chosen_statistics_options(options)
     assume(settings['report_data'] or settings['report_grad'])
     if max_sample_size is not None:
@@ -651,6 +652,11 @@ def test_variable_statistics_plot_draws_the_chosen_rows_and_statistics_of_every_
         assert got == layout, model_mismatch(
             values, layout, got, f'axes of the figure at iteration {i} (title, x label, '
             'legend, number of lines, number of collections)', context)
+        marker = settings['marker'] or 'None'
+        markers = [m for a in axes for m in a['markers']]
+        assert all(m == marker for m in markers), (
+            f'the lines of the figure at iteration {i} have the markers {markers}, expected '
+            f'{marker!r} on each\n  {context}')
         for k, (w, a) in enumerate(zip(want, axes)):
             drawn = [ys for _, ys in a['lines']] + [
                 [v for x in xs for v in spans[x]] for spans in a['spans']]

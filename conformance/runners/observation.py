@@ -440,7 +440,7 @@ def run_variable_statistics_options(ns, out, tree, data, grads, period, options)
     writer extension, as an optimizer's update would leave them): per
     figure about to be saved, ``(iteration, [per axis, in the figure's
     order, a dict of title, xlabel, legend labels, lines [(xs, ys)] and
-    spans of its collections])``; ``refusal`` the message of the
+    spans of its collections, the lines' markers])``; ``refusal`` the message of the
     ``ValueError`` the constructor raised (then nothing ran), or None.  The
     figures are not rendered (the file is another property's)."""
     import matplotlib
@@ -472,6 +472,7 @@ def run_variable_statistics_options(ns, out, tree, data, grads, period, options)
             title=ax.get_title(), xlabel=ax.get_xlabel(),
             legend=[t.get_text() for t in ax.get_legend().get_texts()],
             lines=[points(line.get_xdata(), line.get_ydata()) for line in ax.get_lines()],
+            markers=[line.get_marker() for line in ax.get_lines()],
             spans=[_spans(c) for c in ax.collections]) for ax in figure.axes]))
 
     with saving_figures(record, render=False):

@@ -306,12 +306,14 @@ SIGMAS = st.sampled_from(model.PERCENTILE_SIGMAS + (25, 75))
 def statistics_options(draw_default):
     """Keyword arguments of a ``VariableStatisticsPlot`` (``draw_default``
     marks one left out): its rows, statistics and percentiles, among them a
-    scalar (one percentile; 0 is none) and empty sequences (none)."""
+    scalar (one percentile; 0 is none) and empty sequences (none), and the
+    lines' marker."""
     flag = st.sampled_from([draw_default, True, False])
     return st.fixed_dictionaries({
         'report_data': flag, 'report_grad': flag, 'plot_mean': flag, 'plot_std': flag,
         'percentile_sigmas': st.just(draw_default) | SIGMAS | st.lists(SIGMAS, max_size=4)
-        | st.lists(SIGMAS, max_size=3).map(tuple)})
+        | st.lists(SIGMAS, max_size=3).map(tuple),
+        'marker': st.sampled_from([draw_default, None, 'x', 'o'])})
 
 
 def nothing_to_plot_options():

@@ -54,6 +54,8 @@ CAUGHT = {
     'observation_plots_later_saved_elsewhere': (OBSERVATION, {
         'test_plot_report_saves_a_figure_of_the_interval_means_of_its_keys_at_each_firing',
         'test_variable_statistics_plot_saves_the_sampled_statistics_of_its_targets_at_each_firing'}),
+    'observation_statistics_plot_marker_ignored': (OBSERVATION, {
+        'test_variable_statistics_plot_draws_the_chosen_rows_and_statistics_of_every_unpacked_variable'}),
     'observation_statistics_plot_grad_off_by_default': (OBSERVATION, {
         'test_variable_statistics_plot_draws_the_chosen_rows_and_statistics_of_every_unpacked_variable'}),
     'observation_statistics_plot_nested_targets_ignored': (OBSERVATION, {
