@@ -136,10 +136,20 @@ def test_a_decorated_converter_called_directly_gets_a_device(ns, passed, spec):
             f'{where}: it got {got!r} ({type(got).__name__}), expected the CPU backend.Device')
 
 
-INVALID = [(1.5, 'TypeError'), ((0,), 'TypeError'), (numpy, 'TypeError'),
-           ('@foo', 'ValueError'), ('@NumPy', 'ValueError'), ('@', 'ValueError'),
-           ('@numpy:0', 'ValueError'), ('@cupy', 'ValueError'), ('@cupy:x', 'ValueError'),
-           ('@intel64:0', 'ValueError')]
+AT_MODULE = ("Device specifiers starting with '@' must be followed by a module name and "
+             "depending on the module, module specific precise device specifiers. Actual: {}")
+CHAINERX = ("Tried to parse ChainerX device specifier '{}', but ChainerX is not available. "
+            "Note that device specifiers without '@' prefix are assumed to be ChainerX "
+            "device specifiers.")
+#: (specifier, exception type, get_device's message where Chainer's is the rule:
+#: the TypeError's lists chainerx.Device, which an implementation without
+#: ChainerX need not, and '@intel64''s names the missing iDeep installation).
+INVALID = [(1.5, 'TypeError', None), ((0,), 'TypeError', None), (numpy, 'TypeError', None)] + [
+    (spec, 'ValueError', AT_MODULE.format(spec))
+    for spec in ('@foo', '@NumPy', '@', '@numpy:0', '@cupy', '@intel64:0')] + [
+    ('@cupy:x', 'ValueError', "invalid literal for int() with base 10: 'x'"),
+    ('@intel64', 'RuntimeError', None)] + [
+    (spec, 'RuntimeError', CHAINERX.format(spec)) for spec in ('native:0', 'cuda:0', 'abc')]
 
 
 def _label(spec):
@@ -147,33 +157,40 @@ def _label(spec):
 
 
 def raised_by(ns, spec):
-    """``[(what, exception type name or None)]`` of ``get_device(spec)`` and
-    of ``StandardUpdater(device=spec)``."""
+    """``[(what, exception type name or None, message)]`` of
+    ``get_device(spec)`` and of ``StandardUpdater(device=spec)``."""
     raised = []
     for what, call in (('get_device', lambda: ns.get_device(spec)),
                        ('StandardUpdater', lambda: one_update(ns, spec, 'old'))):
         try:
             call()
-            raised.append((what, None))
+            raised.append((what, None, None))
         except ImplementationLacks:   # a missing name is not the rule's exception
             raise
         except Exception as exc:  # compared with Chainer's exception type
-            raised.append((what, type(exc).__name__))
+            raised.append((what, type(exc).__name__, str(exc)))
     return raised
 
 
 @rule('api', source=SOURCE)
-@pytest.mark.parametrize('spec,error', INVALID, ids=[_label(s) for s, _ in INVALID])
-def test_an_invalid_device_specifier_raises_chainers_exception(ns, spec, error):
+@pytest.mark.parametrize('spec,error,message', INVALID, ids=[_label(s) for s, _, _ in INVALID])
+def test_an_invalid_device_specifier_raises_chainers_exception(ns, spec, error, message):
     """A specifier of another type (a float, a tuple, a module) is a
     ``TypeError``; a string of ``'@'`` with an unknown module (module names
     are case-sensitive), ``'@numpy'`` or ``'@intel64'`` with an id, or
     ``'@cupy'`` without one or with one that is no integer, a
-    ``ValueError``: from ``get_device`` and from
+    ``ValueError`` with Chainer's message; ``'@intel64'`` without iDeep and
+    a string without ``'@'`` (a ChainerX specifier) without ChainerX, a
+    ``RuntimeError``: from ``get_device`` and from
     ``StandardUpdater(device=...)`` alike."""
     raised = raised_by(ns, spec)
     expected = [('get_device', error), ('StandardUpdater', error)]
-    assert raised == expected, f'device={_label(spec)}: raised {raised}, expected {expected}'
+    assert [r[:2] for r in raised] == expected, (
+        f'device={_label(spec)}: raised {[r[:2] for r in raised]}, expected {expected}')
+    if message is not None:
+        assert raised[0][2] == message, (
+            f'get_device({_label(spec)}): message\n expected: {message!r}\n got:      '
+            f'{raised[0][2]!r}')
 
 
 #: How a GPU id is written: Python's and NumPy's integers, a string of one,

@@ -56,6 +56,8 @@ CAUGHT = {
         'test_the_evaluators_converter_gets_the_device_as_chainer_passes_it'}),
     'device_cupy_specifier_unparsed': (DEVICES, {
         'test_a_gpu_specifier_is_a_cupy_device_or_needs_cuda'}),
+    'device_chainerx_specifier_value_error': (DEVICES, {
+        'test_an_invalid_device_specifier_raises_chainers_exception'}),
     'device_bool_refused': (DEVICES, {
         'test_a_gpu_specifier_is_a_cupy_device_or_needs_cuda'}),
     'dataset_padding_takes_the_padding_dtype': (DEVICES, {
