@@ -202,6 +202,37 @@ def test_get_current_reporter_is_the_innermost_reporter_in_use(out_dir, ns, dept
         f'({len(seen)} calls seen)')
 
 
+@rule('observation', source='chainer/reporter.py:Summary.make_statistics@v7.8.1; '
+      'DictSummary.make_statistics@v7.8.1 (SEMANTICS J5)')
+@given(added=st.lists(st.tuples(st.sampled_from(['a', 'b/c']),
+                                st.sampled_from([0.0, 1.0, -1.5, 2.5, 0.1, 3.0]),
+                                st.none() | st.integers(1, 3)), min_size=1, max_size=6))
+def test_dict_summary_statistics_are_each_keys_mean_and_standard_deviation(ns, added):
+    """``DictSummary.make_statistics()`` gives, per key added, the mean
+    ``x / n`` under the key and ``sqrt(x2 / n - mean * mean)`` under
+    ``<key>.std``, where ``x``, ``x2`` and ``n`` sum ``w * v``, ``w * v * v``
+    and ``w`` over the values added (a ``(value, weight)`` tuple weighs
+    ``w``, a bare value 1)."""
+    summary = ns.DictSummary()
+    sums = {}
+    for key, value, weight in added:
+        summary.add({key: value if weight is None else (value, weight)})
+        w = 1 if weight is None else weight
+        x, x2, n = sums.get(key, (0.0, 0.0, 0))
+        sums[key] = (x + w * value, x2 + w * value * value, n + w)
+    expected = {}
+    for key, (x, x2, n) in sums.items():
+        mean = x / n
+        with numpy.errstate(invalid='ignore'):    # a rounding below zero: NaN, as in Chainer
+            expected[key], expected[key + '.std'] = mean, float(numpy.sqrt(x2 / n - mean * mean))
+    with numpy.errstate(invalid='ignore'):
+        got = {key: float(value) for key, value in summary.make_statistics().items()}
+    same = sorted(got) == sorted(expected) and all(
+        got[k] == expected[k] or (numpy.isnan(got[k]) and numpy.isnan(expected[k]))
+        for k in expected)
+    assert same, f'make_statistics() after adding {added}: {got}, expected {expected}'
+
+
 @rule('observation', source='chainer/training/trainer.py:Trainer.run@v7.8.1; '
       'chainer/training/extensions/value_observation.py:observe_lr@v7.8.1; '
       'chainer/training/extensions/micro_average.py:MicroAverage.__call__@v7.8.1 '
