@@ -10,6 +10,7 @@ as ``main`` (so observed as ``main/<key>``); the model of Chainer's rules is
 import io
 import json
 import os
+import warnings
 
 import numpy
 import pytest
@@ -231,6 +232,33 @@ def test_dict_summary_statistics_are_each_keys_mean_and_standard_deviation(ns, a
         got[k] == expected[k] or (numpy.isnan(got[k]) and numpy.isnan(expected[k]))
         for k in expected)
     assert same, f'make_statistics() after adding {added}: {got}, expected {expected}'
+
+
+@rule('observation', level='quirk', source='chainer/reporter.py:DictSummary.serialize@v7.8.1 '
+      '(SEMANTICS J5)')
+@given(saved=st.lists(st.sampled_from(['a', 'b/c']), min_size=1, max_size=3),
+       held=st.lists(st.sampled_from(['a', 'd']), max_size=2))
+def test_a_dict_summary_loaded_without_its_names_warns_and_starts_empty(ns, saved, held):
+    """Loading a ``DictSummary`` from content without ``_names`` (an older
+    snapshot) warns ``The names of statistics are not saved.`` and leaves
+    the summary empty, whatever it held."""
+    source, target = ns.DictSummary(), ns.DictSummary()
+    for key in saved:
+        source.add({key: 1.0})
+    for key in held:
+        target.add({key: 2.0})
+    serializer = ns.serializers.DictionarySerializer()
+    serializer.save(source)
+    content = {k: v for k, v in serializer.target.items() if k != '_names'}
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter('always')
+        ns.serializers.NpzDeserializer(content).load(target)
+    messages = [str(w.message) for w in caught if issubclass(w.category, UserWarning)]
+    assert messages == ['The names of statistics are not saved.'], (
+        f'loading without _names warned {messages}, expected Chainer\'s one warning')
+    assert target.compute_mean() == {}, (
+        f'after loading without _names the summary holds {target.compute_mean()}, expected '
+        'nothing')
 
 
 @rule('observation', source='chainer/training/trainer.py:Trainer.run@v7.8.1; '

@@ -87,6 +87,8 @@ CAUGHT = {
         'test_early_stopping_trigger_stops_the_run_where_patience_runs_out'}),
     'observation_summary_std_is_the_variance': (OBSERVATION, {
         'test_dict_summary_statistics_are_each_keys_mean_and_standard_deviation'}),
+    'observation_summary_keeps_its_content_without_names': (OBSERVATION, {
+        'test_a_dict_summary_loaded_without_its_names_warns_and_starts_empty'}),
     'observation_current_reporter_outermost': (OBSERVATION, {
         'test_get_current_reporter_is_the_innermost_reporter_in_use'}),
     'observation_print_report_log_report_value_error': (OBSERVATION, {
