@@ -40,10 +40,11 @@ __conformance__ = {
         # (training/extensions/variable_statistics_plot.py: _unpack_variables).
         # BestValueTrigger keeps best_value and its summary through
         # state_dict/load_state_dict, with no serialize
-        # (training/triggers/minmax_value_trigger.py: BestValueTrigger.state_dict).
+        # (training/triggers/minmax_value_trigger.py: BestValueTrigger.state_dict),
+        # and so does DictSummary (reporting.py: DictSummary.state_dict).
         'names': ['training.extensions.Evaluator', 'training.extensions.ParameterStatistics',
                   'training.extensions.VariableStatisticsPlot',
-                  'training.triggers.BestValueTrigger.serialize'],
+                  'training.triggers.BestValueTrigger.serialize', 'DictSummary.serialize'],
     },
 }
 

@@ -14,6 +14,6 @@ sys.exit(repro.replay(
     'test_update_formulas.py::test_an_eps_that_rounds_to_zero_is_rejected_before_the_step[Adam]',
     impl=sys.argv[1] if len(sys.argv) > 1 else 'chainer',
     options=['--device=cpu', '--hypothesis-profile=ci', '--hypothesis-seed=0'],
-    blob=('6.170.15', 'AXicc2RwZNCwb2CAAEYgz5HRkYFBgwEG4CwATOICfw=='),
+    blob=('6.170.15', 'AXicY3RkcGTQYFyaJ3/ox+dIINO+gQEGgFKMDBpwLpwFAAqYBuA='),
     search_dir='.',
 ))

@@ -14,6 +14,6 @@ sys.exit(repro.replay(
     'test_value_triggers.py::test_early_stopping_trigger_starts_over_after_a_resume',
     impl=sys.argv[1] if len(sys.argv) > 1 else 'chainer',
     options=['--device=cpu', '--hypothesis-profile=ci', '--hypothesis-seed=0'],
-    blob=('6.170.15', 'AXicc2R2ZHRkYnRkQEYMjjDICMIARrsD3Q=='),
+    blob=('6.170.15', 'AXicc2R2ZHRkYnRkQEYMjsiQCYgZAVeyBGA='),
     search_dir='.',
 ))

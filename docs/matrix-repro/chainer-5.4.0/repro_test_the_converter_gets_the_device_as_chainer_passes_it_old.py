@@ -14,6 +14,6 @@ sys.exit(repro.replay(
     'test_device_specifiers.py::test_the_converter_gets_the_device_as_chainer_passes_it[old]',
     impl=sys.argv[1] if len(sys.argv) > 1 else 'chainer',
     options=['--device=cpu', '--hypothesis-profile=ci', '--hypothesis-seed=0'],
-    blob=('6.170.15', 'AEEA'),
+    blob=('6.170.15', 'AEEBQf4='),
     search_dir='.',
 ))
