@@ -222,11 +222,10 @@ def test_dict_summary_statistics_are_each_keys_mean_and_standard_deviation(ns, a
         x, x2, n = sums.get(key, (0.0, 0.0, 0))
         sums[key] = (x + w * value, x2 + w * value * value, n + w)
     expected = {}
-    for key, (x, x2, n) in sums.items():
-        mean = x / n
-        with numpy.errstate(invalid='ignore'):    # a rounding below zero: NaN, as in Chainer
+    with numpy.errstate(invalid='ignore'):    # a rounding below zero: NaN, as in Chainer
+        for key, (x, x2, n) in sums.items():
+            mean = x / n
             expected[key], expected[key + '.std'] = mean, float(numpy.sqrt(x2 / n - mean * mean))
-    with numpy.errstate(invalid='ignore'):
         got = {key: float(value) for key, value in summary.make_statistics().items()}
     same = sorted(got) == sorted(expected) and all(
         got[k] == expected[k] or (numpy.isnan(got[k]) and numpy.isnan(expected[k]))

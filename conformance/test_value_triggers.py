@@ -39,7 +39,7 @@ def test_best_value_triggers_fire_where_the_interval_mean_strictly_beats_the_bes
     compare)`` fire when their interval trigger fires and the mean of the key
     over the interval is the first one or strictly better than the best so
     far (which it then becomes); the saved ``best_value`` is the last best."""
-    fired, best, _ = runner.run_best_value(ns, out_dir, scenario, scenarios.custom_compare)
+    fired, best, _, _ = runner.run_best_value(ns, out_dir, scenario, scenarios.custom_compare)
     expected_fired, expected_value = expected_best(scenario)
     assert fired == expected_fired, model_mismatch(
         scenario, expected_fired, fired, f'{scenario.kind} value trigger firings')
@@ -152,7 +152,7 @@ def test_resumed_best_value_trigger_and_log_report_continue_the_uninterrupted_ru
     without the interruption.  The trigger saves Chainer's keys:
     ``best_value``, ``interval_trigger/...`` and ``summary/...``."""
     compare = scenarios.custom_compare
-    *whole, keys = runner.run_best_value(ns, out_dir, scenario, compare, with_keys=True)
+    *whole, keys = runner.run_best_value(ns, out_dir, scenario, compare)
     unexpected = [k for k in keys if k not in BEST_VALUE_KEYS and not SUMMARY_KEY.fullmatch(k)]
     assert set(BEST_VALUE_KEYS) <= set(keys) and not unexpected, (
         f'the trigger saved the keys {keys}; Chainer saves {sorted(BEST_VALUE_KEYS)} and '

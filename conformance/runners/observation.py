@@ -534,9 +534,9 @@ def best_value_trigger(ns, scenario, compare):
                                      trigger=scenario.check)
 
 
-def saved_best_value(ns, out, trigger, with_keys=False):
-    """``best_value`` as the trigger saves it (``save_npz``; read with NumPy);
-    ``with_keys``: ``(best_value, the sorted keys of the file)``."""
+def saved_best_value(ns, out, trigger):
+    """``(best_value, the sorted keys of the file)`` as the trigger saves
+    them (``save_npz``; read with NumPy)."""
     harness.attribute(trigger, 'serialize', f'training.triggers.{type(trigger).__name__}.serialize')
     path = os.path.join(fresh_dir(out), 'trigger.npz')
     ns.serializers.save_npz(path, trigger)
@@ -546,14 +546,14 @@ def saved_best_value(ns, out, trigger, with_keys=False):
             value = float(saved['best_value'])
         except ValueError:      # an object array: how Chainer's npz writes None (never unpickled)
             value = None
-    return (value, keys) if with_keys else value
+    return value, keys
 
 
-def run_best_value(ns, out, scenario, compare, interrupt_at=None, with_keys=False):
-    """``(iterations where the trigger fired, saved best value, log)``, the
-    run interrupted at ``interrupt_at`` and resumed into a fresh trainer
-    from a ``save_npz`` snapshot when given; ``with_keys``: also the keys
-    of the trigger's own ``save_npz`` file at the end."""
+def run_best_value(ns, out, scenario, compare, interrupt_at=None):
+    """``(iterations where the trigger fired, saved best value, log, keys of
+    the trigger's own save_npz file)``, the run interrupted at
+    ``interrupt_at`` and resumed into a fresh trainer from a ``save_npz``
+    snapshot when given."""
     out = fresh_dir(out)
     fired = []
 
@@ -575,10 +575,8 @@ def run_best_value(ns, out, scenario, compare, interrupt_at=None, with_keys=Fals
         ns.serializers.load_npz(os.path.join(out, 'snapshot'), trainer)
     trainer.run()
     log = [{k: v for k, v in entry.items() if k != 'elapsed_time'} for entry in log_report.log]
-    if with_keys:
-        best, keys = saved_best_value(ns, out, trigger, with_keys=True)
-        return fired, best, log, keys
-    return fired, saved_best_value(ns, out, trigger), log
+    best, keys = saved_best_value(ns, out, trigger)
+    return fired, best, log, keys
 
 
 def early_stopping(ns, scenario, verbose=None, patience_as='patience'):
