@@ -488,6 +488,34 @@ def test_a_member_without_the_npy_suffix_loads_under_its_full_name(out_dir, ns, 
                        + '\n'.join(lines))
 
 
+@rule('serialization', source=NPZ.format('load_npz'))
+@given(shape=st.tuples(st.integers(1, 3), st.integers(2, 3)),
+       dtype=st.sampled_from(('float32', 'float64', 'int32')),
+       version=st.sampled_from(((1, 0), (2, 0), (3, 0))), fortran=st.booleans(),
+       deflated=st.booleans())
+def test_npy_members_of_any_format_version_and_memory_order_load(
+        out_dir, ns, shape, dtype, version, fortran, deflated):
+    """``load_npz`` reads a member as ``numpy.load`` does whatever ``.npy``
+    format version it was written in (1.0, 2.0 with its 4-byte header
+    length, 3.0), in C or Fortran order, stored or deflated: a file written
+    by a tool other than ``save_npz`` loads element for element."""
+    saved = numpy.arange(1, 1 + numpy.prod(shape)).reshape(shape).astype(dtype)
+    if fortran:
+        saved = numpy.asfortranarray(saved)
+    spec = serializers.RecordSpec({'w': saved}, {'w': numpy.zeros(shape, dtype)})
+    compression = zipfile.ZIP_DEFLATED if deflated else zipfile.ZIP_STORED
+    what = (f'a {"deflated" if deflated else "stored"} .npy member, format {version}, '
+            f'{"Fortran" if fortran else "C"} order, {dtype} {shape}')
+    try:
+        loaded = records.load_handwritten(ns, spec, out_dir, version=version,
+                                          compression=compression)
+    except Exception as error:
+        raise AssertionError(f'{what}: load_npz raised {error!r}') from error
+    expected = records.record_content(records.build_record({'w': numpy.array(saved)}))
+    lines = diff.plain_differences(expected, loaded)
+    assert not lines, f'{what}: loaded values differ\n' + '\n'.join(lines)
+
+
 @rule('serialization', source='chainer/serializer.py:AbstractSerializer.__call__@v7.8.1')
 @given(target=st.sampled_from((0, 0.5, True, 'abc', None)))
 def test_a_none_saved_by_numpy_2_loads_as_none(out_dir, ns, target):

@@ -33,7 +33,8 @@ class Record:
 
 
 def build_record(values):
-    """A ``Record`` of plain values; a pair becomes a float32 array."""
+    """A ``Record`` of plain values; a pair becomes a float32 array (an
+    array stays as it is)."""
     return Record({k: numpy.array(v, dtype=numpy.float32) if isinstance(v, tuple) else v
                    for k, v in values.items()})
 
@@ -102,15 +103,18 @@ def load_record(ns, spec, out_dir, *, via, dropped=(), **kwargs):
     return RecordLoad(error, record_content(target))
 
 
-def load_handwritten(ns, spec, out_dir, unsuffixed):
-    """Write ``spec.saved`` as a zip of ``.npy`` members by hand, the keys
-    in ``unsuffixed`` without the ``.npy`` suffix, and ``load_npz`` it into
-    a record of ``spec.target``; return that record's content."""
+def load_handwritten(ns, spec, out_dir, unsuffixed=(), *, version=None,
+                     compression=zipfile.ZIP_STORED):
+    """Write ``spec.saved`` as a zip of ``.npy`` members by hand (``.npy``
+    format ``version``, NumPy's choice if None; ``compression`` a zipfile
+    method), the keys in ``unsuffixed`` without the ``.npy`` suffix, and
+    ``load_npz`` it into a record of ``spec.target``; return that record's
+    content.  Array values are written in their own memory order."""
     path = os.path.join(fresh_dir(out_dir), 'record.npz')
-    with zipfile.ZipFile(path, 'w') as archive:
+    with zipfile.ZipFile(path, 'w', compression) as archive:
         for key, value in build_record(spec.saved).values.items():
             buffer = io.BytesIO()
-            numpy.lib.format.write_array(buffer, numpy.asarray(value))
+            numpy.lib.format.write_array(buffer, numpy.asarray(value), version=version)
             archive.writestr(key if key in unsuffixed else f'{key}.npy', buffer.getvalue())
     target = build_record(spec.target)
     ns.serializers.load_npz(path, target)
