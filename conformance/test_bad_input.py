@@ -25,6 +25,7 @@ trigger is built, with a ValueError that names the two units.
 """
 import os
 
+import numpy
 from hypothesis import example, given, strategies as st
 
 from conformance import diff
@@ -145,6 +146,56 @@ def test_failed_load_leaves_the_target_unchanged(out_dir, ns, case):
         assert not lines, (
             f'{_what(attempt, case)} raised {type(attempt.error).__name__} but changed the '
             'target (expected: before, got: after):\n' + '\n'.join(lines))
+
+
+#: a parameter of more elements than any small-array path of a load would take
+LARGE = (32, 40)
+LARGE_DAMAGES = {
+    'retype': lambda v: v.astype(numpy.complex128) + 1j,     # no cast to a real target
+    'reshape': lambda v: numpy.resize(v, (2,) + v.shape[1:] if v.ndim else (2,)),
+    'drop': None,
+    'widen': lambda v: v.astype(numpy.float64),             # loads: a same-kind cast
+}
+
+
+@rule('bad-input', level='hardening', source=LOAD)
+@diverges('chainer', reason='Chainer\'s docs do not promise it: NpzDeserializer copies each '
+          'entry into the target as it reads it, so a link\'s parameters are loaded before '
+          'a failing persistent value (Link.serialize reads parameters first)', source=CALL)
+@example(damage='retype', at='count')
+@given(damage=st.sampled_from(sorted(LARGE_DAMAGES)), at=st.sampled_from(('w', 'count')))
+def test_a_failed_load_leaves_a_link_with_a_large_parameter_unchanged(
+        out_dir, ns, damage, at):
+    """The all-or-nothing load holds whatever the arrays' size: loading into
+    a link with a parameter ``w`` of 1280 elements and a persistent
+    ``count`` a file where one of them cannot be loaded (a complex value, a
+    wrong shape, a missing key, a float ``count``) fails and leaves both as
+    they were; a wider float ``w`` (float64 into float32) loads."""
+    link = ns.Link()
+    with link.init_scope():
+        link.w = ns.Parameter(numpy.arange(numpy.prod(LARGE), dtype=numpy.float32).reshape(LARGE))
+    link.add_persistent('count', 3)
+    saved = {'w': link.w.array * 2 + 1, 'count': numpy.asarray(7)}
+    if damage == 'drop':
+        del saved[at]
+    else:
+        saved[at] = LARGE_DAMAGES[damage](saved[at])
+    path = os.path.join(training.fresh_dir(out_dir), 'link.npz')
+    numpy.savez(path, **saved)
+    before = (link.w.array.copy(), link.count)
+    what = f'{damage} {at!r}'
+    try:
+        ns.serializers.load_npz(path, link)
+    except Exception as error:
+        assert damage != 'widen' or at != 'w', f'{what}: load_npz raised {error!r}'
+        assert numpy.array_equal(link.w.array, before[0]) and link.count == before[1], (
+            f'{what}: load_npz raised {type(error).__name__} but changed the link: '
+            f'w {"changed" if not numpy.array_equal(link.w.array, before[0]) else "kept"}, '
+            f'count {before[1]!r} -> {link.count!r}')
+        return
+    assert damage == 'widen' and at == 'w', f'{what}: load_npz loaded without an error'
+    assert numpy.array_equal(link.w.array, saved['w'].astype(numpy.float32)), (
+        f'{what}: w not loaded from the file')
 
 
 @rule('bad-input', level='hardening', source=LOAD)

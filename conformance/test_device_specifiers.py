@@ -107,6 +107,19 @@ def test_the_evaluators_converter_gets_the_device_as_chainer_passes_it(ns, style
                 f'{where}: the converter got {got!r}, expected the CPU backend.Device')
 
 
+@rule('api', source='chainer/dataset/convert.py:_FunctionConverter.__init__@v7.8.1')
+@given(value=st.sampled_from([5, 'convert', None, [len]]))
+def test_the_converter_decorator_refuses_what_is_not_callable(ns, value):
+    """``dataset.converter()`` applied to something not callable raises
+    ``TypeError('Can only wrap a callable. Actual: <its type>')``."""
+    expected = f'Can only wrap a callable. Actual: {type(value)}'
+    with pytest.raises(TypeError) as error:
+        ns.dataset.converter()(value)
+    assert str(error.value) == expected, (
+        f'dataset.converter()({value!r}): message\n expected: {expected!r}\n got:      '
+        f'{str(error.value)!r}')
+
+
 @rule('api', source='chainer/dataset/convert.py:_FunctionConverter.__call__@v7.8.1')
 @pytest.mark.parametrize('passed', ['positional', 'keyword'])
 @given(spec=cpu_specifiers())

@@ -6,7 +6,11 @@ records the examples it gets and the configuration it runs under, and
 reports ``loss`` (through the target) and ``size`` (through the child)
 (SEMANTICS J4, M7).
 """
-from hypothesis import given
+import warnings
+
+import numpy
+import pytest
+from hypothesis import given, strategies as st
 
 from conformance.diff import model_mismatch
 from conformance.models.observation import Summary, evaluator_progress_text
@@ -120,3 +124,65 @@ def test_evaluator_with_progress_bar_draws_the_validation_bar_after_each_batch(
     assert text == expected, model_mismatch(
         scenario, expected.split('\033'), text.split('\033'),
         'Evaluator progress bar output (split at ESC)')
+
+
+REPEAT_WARNING = 'The `repeat` property of the iterator '
+KINDS = ('SerialIterator', 'MultithreadIterator', 'another Iterator')
+
+
+def validation_iterator(ns, kind, repeat):
+    """A validation iterator over 4 examples: one of Chainer's classes, or
+    a user's ``dataset.Iterator`` subclass with a ``repeat`` attribute."""
+    dataset = numpy.zeros((4, 1), numpy.float32)
+    if kind == 'another Iterator':
+        return type('UserIterator', (ns.dataset.Iterator,), {'repeat': repeat})()
+    return getattr(ns.iterators, kind)(dataset, 2, repeat=repeat, shuffle=False)
+
+
+@rule('evaluator', source='chainer/training/extensions/evaluator.py:Evaluator.__init__@v7.8.1')
+@given(iterators=st.lists(st.tuples(st.sampled_from(KINDS), st.booleans()), min_size=1,
+                          max_size=3))
+def test_evaluator_warns_once_per_repeating_chainer_iterator(ns, iterators):
+    """Built over iterators, ``Evaluator`` warns (a ``UserWarning`` that
+    begins ``The `repeat` property of the iterator``) once per
+    ``SerialIterator``, ``MultithreadIterator`` or ``MultiprocessIterator``
+    whose ``repeat`` is true; not for another class with a true
+    ``repeat``."""
+    built = {('main' if i == 0 else f'it{i}'): validation_iterator(ns, kind, repeat)
+             for i, (kind, repeat) in enumerate(iterators)}
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter('always')
+            ns.training.extensions.Evaluator(built, ns.Link())
+    finally:
+        for iterator in built.values():
+            getattr(iterator, 'finalize', lambda: None)()
+    repeating = [(k, r) for k, r in iterators if r and k != 'another Iterator']
+    got = [str(w.message) for w in caught if issubclass(w.category, UserWarning)
+           and str(w.message).startswith(REPEAT_WARNING)]
+    assert len(got) == len(repeating), (
+        f'Evaluator over (class, repeat) {iterators}: {len(got)} repeat warnings {got}, '
+        f'expected {len(repeating)}')
+
+
+NO_PROGRESS = ('Iterator must have the following attributes to enable a progress bar: '
+               'current_position, epoch_detail')
+
+
+@rule('evaluator', source='chainer/training/extensions/evaluator.py:_IteratorProgressBar@v7.8.1')
+@given(lacking=st.sampled_from(['current_position', 'epoch_detail', 'both']))
+def test_evaluator_with_progress_bar_refuses_an_iterator_without_a_position(ns, lacking):
+    """``Evaluator(progress_bar=True)`` over an iterator that lacks
+    ``current_position`` or ``epoch_detail`` raises ``TypeError`` with
+    Chainer's message when it evaluates."""
+    attributes = {'current_position': 0, 'epoch_detail': 0.0, 'reset': lambda self: None,
+                  '__next__': lambda self: (_ for _ in ()).throw(StopIteration)}
+    for name in (('current_position', 'epoch_detail') if lacking == 'both' else (lacking,)):
+        del attributes[name]
+    iterator = type('UserIterator', (ns.dataset.Iterator,), attributes)()
+    evaluator = ns.training.extensions.Evaluator(iterator, ns.Link(), progress_bar=True)
+    with pytest.raises(TypeError) as error:
+        evaluator.evaluate()
+    assert str(error.value) == NO_PROGRESS, (
+        f'an iterator without {lacking}: message\n expected: {NO_PROGRESS!r}\n got:      '
+        f'{str(error.value)!r}')

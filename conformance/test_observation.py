@@ -171,6 +171,56 @@ def test_print_report_refuses_a_log_report_neither_named_nor_a_log_report(
         f'{str(error.value)!r}')
 
 
+NOT_REGISTERED = 'Given observer is not registered to the reporter.'
+
+
+@rule('observation', source='chainer/reporter.py:Reporter.report@v7.8.1; '
+      'Reporter.add_observer@v7.8.1; Reporter.add_observers@v7.8.1')
+@given(names=st.lists(st.sampled_from(['a', 'b', 'c/d']), min_size=1, max_size=3, unique=True),
+       prefix=st.sampled_from(['', 'p/']),
+       reports=st.lists(st.tuples(st.integers(-1, 2), st.sampled_from(['x', 'y'])),
+                        min_size=1, max_size=4))
+def test_a_reporter_stores_each_observers_values_under_its_registered_name(
+        ns, names, prefix, reports):
+    """``add_observer(name, o)`` registers ``o`` as ``name`` and
+    ``add_observers(prefix, [(name, o), ...])`` as ``prefix + name``;
+    ``report({key: v}, o)`` stores ``<name>/<key>``, ``report`` without an
+    observer the key as it is, a later value replacing an earlier one; an
+    observer never registered raises ``KeyError`` with Chainer's message and
+    stores nothing."""
+    reporter = ns.Reporter()
+    observers = [object() for _ in names]
+    stranger = object()
+    reporter.add_observer(names[0], observers[0])
+    reporter.add_observers(prefix, list(zip(names[1:], observers[1:])))
+    registered = [names[0]] + [prefix + name for name in names[1:]]
+    expected = {}
+    for value, (at, key) in enumerate(reports):
+        if at == len(names):           # the unregistered observer
+            before = dict(reporter.observation)
+            with pytest.raises(KeyError) as error:
+                reporter.report({key: float(value)}, stranger)
+            assert error.value.args == (NOT_REGISTERED,), (
+                f'report(..., <unregistered observer>) raised KeyError{error.value.args}, '
+                f'expected KeyError({NOT_REGISTERED!r})')
+            assert dict(reporter.observation) == before, (
+                f'report(..., <unregistered observer>) stored {dict(reporter.observation)}, '
+                f'expected it left as {before}')
+            continue
+        if at == -1:
+            reporter.report({key: float(value)})
+            expected[key] = float(value)
+        else:
+            at %= len(names)
+            reporter.report({key: float(value)}, observers[at])
+            expected[f'{registered[at]}/{key}'] = float(value)
+    got = {k: float(v) for k, v in reporter.observation.items()}
+    assert got == expected, (
+        f'observers registered as {registered} (add_observer, then add_observers with prefix '
+        f'{prefix!r}); reports (observer index, -1 none, {len(names)} unregistered; key) '
+        f'{reports}: observation {got}, expected {expected}')
+
+
 @rule('observation', source='chainer/reporter.py:get_current_reporter@v7.8.1; '
       'Reporter.__enter__@v7.8.1; chainer/training/trainer.py:Trainer.run@v7.8.1')
 @given(depth=st.integers(1, 3))
@@ -408,6 +458,13 @@ PARAMETER_STATISTICS = {
     'range': lambda x: numpy.array([numpy.min(x), numpy.max(x)]),
     'peak': lambda x: numpy.asarray(numpy.max(numpy.abs(x))),
 }
+# ParameterStatistics.default_statistics, in Chainer's order
+# (chainer/training/extensions/parameter_statistics.py:_default_statistics@v7.8.1)
+DEFAULT_STATISTICS = {
+    'mean': numpy.mean, 'std': numpy.std, 'min': numpy.min, 'max': numpy.max,
+    'zeros': lambda x: numpy.count_nonzero(x == 0),
+    'percentile': lambda x: numpy.percentile(x, (0.13, 2.28, 15.87, 50, 84.13, 97.72, 99.87)),
+}
 
 
 def statistic_entries(key, function, array, skip_nan):
@@ -432,7 +489,8 @@ def nan_as_text(entries):
                                min_size=3, max_size=3), min_size=1, max_size=3),
        prefix=st.none() | st.just('stats'),
        report_grads=st.sampled_from([True, False, runner.DEFAULT]),
-       statistics=st.sampled_from([('mean',), ('max', 'mean'), ('min',), ('range', 'peak')]),
+       statistics=st.sampled_from([('mean',), ('max', 'mean'), ('min',), ('range', 'peak'),
+                                   'default', 'left out']),
        registered=st.booleans(), skip_nan_params=st.booleans())
 def test_parameter_statistics_reports_each_statistic_under_chainers_key(
         out_dir, ns, grads, prefix, report_grads, statistics, registered, skip_nan_params):
@@ -441,18 +499,24 @@ def test_parameter_statistics_reports_each_statistic_under_chainers_key(
     parameter of the link (in ``namedparams`` order), attribute (``data``,
     then ``grad`` unless ``report_grads`` is false; true by default) and
     statistic (in the dict's order, those added by ``register_statistics``
-    after), ``[<prefix>/]<link name><param path>/<attr>/<statistic>`` = the
+    after; ``'default'``, the default, is mean, std, min, max, zeros and 7
+    percentiles), ``[<prefix>/]<link name><param path>/<attr>/<statistic>`` = the
     statistic of the flattened array, suffixed ``/<i>`` per element where it
     is an array of more than one; with ``skip_nan_params`` an array with a
     NaN gives a single NaN per statistic."""
-    chosen = {name: PARAMETER_STATISTICS[name] for name in statistics}
     out = runner.fresh_dir(out_dir)
     seen = []
     trainer, model_ = parameter_trainer(ns, out, grads, [])
     kwargs = {} if report_grads is runner.DEFAULT else {'report_grads': report_grads}
+    if isinstance(statistics, str):      # Chainer's default_statistics
+        chosen, registered = DEFAULT_STATISTICS, False
+        kwargs.update({} if statistics == 'left out' else {'statistics': 'default'})
+    else:
+        chosen = {name: PARAMETER_STATISTICS[name] for name in statistics}
+        kwargs['statistics'] = None if registered else chosen
     extension = ns.training.extensions.ParameterStatistics(
-        model_.l, statistics=None if registered else chosen, prefix=prefix,
-        trigger=(1, 'iteration'), skip_nan_params=skip_nan_params, **kwargs)
+        model_.l, prefix=prefix, trigger=(1, 'iteration'), skip_nan_params=skip_nan_params,
+        **kwargs)
     for name, function in chosen.items() if registered else ():
         extension.register_statistics(name, function)
     trainer.extend(extension)
@@ -473,8 +537,9 @@ def test_parameter_statistics_reports_each_statistic_under_chainers_key(
         got = nan_as_text([(k, float(v)) for k, v in observation])
         assert got == expected, model_mismatch(grads, expected, got,
                                                'ParameterStatistics report',
-                                               f'report_grads {report_grads}, registered '
-                                               f'{registered}, skip_nan_params {skip_nan_params}')
+                                               f'statistics {statistics}, report_grads '
+                                               f'{report_grads}, registered {registered}, '
+                                               f'skip_nan_params {skip_nan_params}')
 
 
 PROGRESS_SOURCE = ('chainer/training/extensions/progress_bar.py:ProgressBar@v7.8.1; '
@@ -530,15 +595,15 @@ def test_progress_bar_honours_training_length_bar_length_and_out(
 @given(scenario=scenarios.stream_scenarios(min_iterations=2, max_iterations=4),
        y_keys=scenarios.plot_keys(),
        x_key=st.sampled_from([None, 'iteration', 'epoch']),
-       filename=st.sampled_from([None, 'loss.png']),
+       filename=st.sampled_from([runner.DEFAULT, None, 'loss.png']),
        marker=st.sampled_from([runner.DEFAULT, 'x', 'o', None]), alias=st.booleans(),
        data=st.data())
 def test_plot_report_saves_a_figure_of_the_interval_means_of_its_keys_at_each_firing(
         out_dir, ns, scenario, y_keys, x_key, filename, marker, alias, data):
     """At each firing of its trigger ``PlotReport`` appends to each y key
     observed in the interval the point (``x_key``, its mean) and, if any key
-    has points, saves a PNG ``out/<filename>`` (``plot.png`` by default;
-    ``file_name`` is an alias),
+    has points, saves a PNG ``out/<filename>`` (``plot.png`` by default
+    or given ``None``; ``file_name`` is an alias),
     ``x_key`` (``'iteration'`` by default) as the x label, one line per
     such key in ``y_keys`` order with all its points and the given marker
     (``'x'`` by default); with no point it saves nothing.  Resumed from a
@@ -554,7 +619,7 @@ def test_plot_report_saves_a_figure_of_the_interval_means_of_its_keys_at_each_fi
     expected = model.plot_report_figures(scenario.stream(), scenario.states(), y_keys, x_key,
                                          scenario.trigger, resumed_at=at)
     context = (f'y_keys {y_keys}, x_key {x_key!r}, marker {marker!r}, resumed after {at}, '
-               f'file_name alias {alias}')
+               f'filename {filename!r}, file_name alias {alias}')
     assert files == [(i, True) for i, _ in expected], model_mismatch(
         scenario, [(i, True) for i, _ in expected], files,
         '(iteration, a PNG) where the image file was written', context)
@@ -664,8 +729,9 @@ def test_variable_statistics_plot_draws_the_chosen_rows_and_statistics_of_every_
     (a scalar is one percentile, an empty sequence none).  Each figure
     plots, in order, the iterations sampled so far: all of them up to
     ``max_sample_size``, then that many of them (a random sample); every
-    line has the ``marker`` given (none by default); options that plot
-    nothing are refused."""
+    line has the ``marker`` given (none by default); every axis shares the
+    x axis and, with ``grid`` (the default), has its grid on, drawn below
+    the data; options that plot nothing are refused."""
     chosen, settings = chosen_statistics_options(options)
     assume(settings['report_data'] or settings['report_grad'])
     if max_sample_size is not None:
@@ -711,6 +777,11 @@ def test_variable_statistics_plot_draws_the_chosen_rows_and_statistics_of_every_
         assert got == layout, model_mismatch(
             values, layout, got, f'axes of the figure at iteration {i} (title, x label, '
             'legend, number of lines, number of collections)', context)
+        grids = [(a['grid'], a['below'], a['shared']) for a in axes]
+        want_grids = [(settings['grid'], settings['grid'], True)] * len(axes)
+        assert grids == want_grids, model_mismatch(
+            values, want_grids, grids, f'(grid on, grid below the data, sharing the first '
+            f'axis\'s x) of each axis of the figure at iteration {i}', context)
         marker = settings['marker'] or 'None'
         markers = [m for a in axes for m in a['markers']]
         assert all(m == marker for m in markers), (

@@ -117,6 +117,32 @@ def test_early_stopping_patients_is_the_old_name_of_patience(out_dir, ns, scenar
         f' the run stopped after {stopped} updates, expected {expected}\n  {scenario}')
 
 
+def _left_out_defaults(left_out):
+    """``(left_out, scenario)``: a scenario checked each epoch when
+    ``check_trigger`` is left out, so that its values are there at every
+    check (as for the drawn check triggers)."""
+    check = (1, 'epoch') if 'check_trigger' in left_out else None
+    return st.tuples(st.just(left_out), scenarios.early_stopping_scenarios(check=check))
+
+
+@rule('value-triggers', source=PATIENCE_SOURCE)
+@given(case=st.sets(st.sampled_from(('check_trigger', 'monitor', 'mode')), min_size=1).map(
+    sorted).flatmap(_left_out_defaults))
+def test_early_stopping_checks_main_loss_each_epoch_by_default(out_dir, ns, case):
+    """Left out, ``check_trigger`` is ``(1, 'epoch')``, ``monitor``
+    ``'main/loss'`` and ``mode`` ``'auto'``."""
+    left_out, scenario = case
+    defaults = {'monitor': 'loss', 'mode': 'auto'}
+    scenario = dataclasses.replace(scenario, **{k: v for k, v in defaults.items()
+                                                if k in left_out})
+    expected = expected_stop(scenario)
+    stopped = runner.run_early_stopping(ns, out_dir, scenario, left_out=left_out)
+    assert stopped == expected, (
+        f'with {", ".join(left_out)} left out the run stopped after {stopped} updates, '
+        f'expected {expected} (check {scenario.check}, monitor main/{scenario.monitor}, '
+        f'mode {scenario.mode!r})\n  {scenario}')
+
+
 @rule('value-triggers', source=EARLY_SOURCE + ' (SEMANTICS M8)')
 @diverges('chainer', reason="a check whose own iteration's observation lacks the monitor is "
           'skipped (a warning; the values carry over), where the docs compare "the mean of the '

@@ -295,8 +295,9 @@ def run_plot_report(ns, out, scenario, y_keys, x_key, filename, marker, interrup
     per update where the image file appeared (a later reader takes it
     away), ``(iteration, whether it is a PNG)`` (only the first figure is
     rendered: ``saving_figures``); the files left in ``out``.
-    ``x_key`` and ``filename`` ``None``, ``marker`` ``DEFAULT``: left out;
-    ``alias``: the file name is passed as ``file_name``.  With ``interrupt_at`` the run stops there, is saved with ``save_npz``
+    ``x_key`` ``None``, ``filename`` and ``marker`` ``DEFAULT``: left out
+    (a ``filename`` of ``None`` is passed as it is); ``alias``: a file name
+    is passed as ``file_name``.  With ``interrupt_at`` the run stops there, is saved with ``save_npz``
     (outside ``out``) and loaded into a fresh trainer that goes on; only
     the second run's figures and files are returned."""
     import matplotlib
@@ -304,8 +305,10 @@ def run_plot_report(ns, out, scenario, y_keys, x_key, filename, marker, interrup
     snapshot = os.path.join(fresh_dir(out), 'snapshot')
     out = fresh_dir(out)
     figures, files = [], []
-    path = os.path.join(out, filename or 'plot.png')
-    kwargs = {} if filename is None else {'file_name' if alias else 'filename': filename}
+    named = filename not in (DEFAULT, None)
+    path = os.path.join(out, filename if named else 'plot.png')
+    kwargs = {} if filename == DEFAULT else {
+        'file_name' if alias and named else 'filename': filename}
     kwargs.update({} if x_key is None else {'x_key': x_key})
     kwargs.update({} if marker == DEFAULT else {'marker': marker})
 
@@ -440,7 +443,9 @@ def run_variable_statistics_options(ns, out, tree, data, grads, period, options)
     writer extension, as an optimizer's update would leave them): per
     figure about to be saved, ``(iteration, [per axis, in the figure's
     order, a dict of title, xlabel, legend labels, lines [(xs, ys)] and
-    spans of its collections, the lines' markers])``; ``refusal`` the message of the
+    spans of its collections, the lines' markers, whether its grid is
+    on, whether it is drawn below the data (``axisbelow`` True), whether
+    it shares the first axis's x])``; ``refusal`` the message of the
     ``ValueError`` the constructor raised (then nothing ran), or None.  The
     figures are not rendered (the file is another property's)."""
     import matplotlib
@@ -473,7 +478,12 @@ def run_variable_statistics_options(ns, out, tree, data, grads, period, options)
             legend=[t.get_text() for t in ax.get_legend().get_texts()],
             lines=[points(line.get_xdata(), line.get_ydata()) for line in ax.get_lines()],
             markers=[line.get_marker() for line in ax.get_lines()],
-            spans=[_spans(c) for c in ax.collections]) for ax in figure.axes]))
+            spans=[_spans(c) for c in ax.collections],
+            grid=any(line.get_visible() for line in ax.get_xgridlines()),
+            below=ax.get_axisbelow() is True,
+            shared=ax is figure.axes[0] or figure.axes[0].get_shared_x_axes().joined(
+                figure.axes[0], ax))
+            for ax in figure.axes]))
 
     with saving_figures(record, render=False):
         trainer.run()
@@ -579,28 +589,31 @@ def run_best_value(ns, out, scenario, compare, interrupt_at=None):
     return fired, best, log, keys
 
 
-def early_stopping(ns, scenario, verbose=None, patience_as='patience'):
+def early_stopping(ns, scenario, verbose=None, patience_as='patience', left_out=()):
     """The scenario's ``EarlyStoppingTrigger``, its patience passed under the
     keyword ``patience_as`` (``patience``, or ``patients``, its old name;
-    None: left to the default)."""
+    None: left to the default), the arguments named in ``left_out``
+    (``check_trigger``, ``monitor``, ``mode``) left to their defaults."""
     # ``patience`` is Chainer 7's name (``patients`` before): a lack if refused.
     kwargs = {} if verbose is None else {'verbose': verbose}
     if patience_as is not None:
         kwargs[patience_as] = scenario.patience
+    given = {'check_trigger': scenario.check, 'monitor': 'main/' + scenario.monitor,
+             'mode': scenario.mode}
+    kwargs.update({k: v for k, v in given.items() if k not in left_out})
     return harness.call_with(
         'training.triggers.EarlyStoppingTrigger', ns.training.triggers.EarlyStoppingTrigger,
-        check_trigger=scenario.check, monitor='main/' + scenario.monitor,
-        mode=scenario.mode, max_trigger=scenario.max_trigger, **kwargs)
+        max_trigger=scenario.max_trigger, **kwargs)
 
 
 def run_early_stopping(ns, out, scenario, interrupt_at=None, verbose=None,
-                       patience_as='patience'):
+                       patience_as='patience', left_out=()):
     """The number of updates made under the EarlyStoppingTrigger stop
-    trigger (built by ``early_stopping``); interrupted at ``interrupt_at`` (a
-    stop trigger of its own), saved with ``save_npz`` and resumed into a
-    fresh trainer with a fresh EarlyStoppingTrigger when given.  With
-    ``verbose`` (passed on) it returns ``(updates, what was printed on
-    sys.stdout)``."""
+    trigger (built by ``early_stopping``, ``left_out`` passed on);
+    interrupted at ``interrupt_at`` (a stop trigger of its own), saved with
+    ``save_npz`` and resumed into a fresh trainer with a fresh
+    EarlyStoppingTrigger when given.  With ``verbose`` (passed on) it
+    returns ``(updates, what was printed on sys.stdout)``."""
     out = fresh_dir(out)
     printed = io.StringIO()
     with warnings.catch_warnings(), contextlib.redirect_stdout(printed):
@@ -610,7 +623,7 @@ def run_early_stopping(ns, out, scenario, interrupt_at=None, verbose=None,
             first.run()
             ns.serializers.save_npz(os.path.join(out, 'snapshot'), first)
         trainer = value_trainer(ns, out, scenario,
-                                early_stopping(ns, scenario, verbose, patience_as))
+                                early_stopping(ns, scenario, verbose, patience_as, left_out))
         if interrupt_at is not None:
             ns.serializers.load_npz(os.path.join(out, 'snapshot'), trainer)
         trainer.run()

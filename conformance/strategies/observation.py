@@ -141,12 +141,13 @@ def best_value_scenarios(draw, max_iterations=9):
 
 
 @st.composite
-def early_stopping_scenarios(draw, gaps=False, max_iterations=10):
-    """Values present at every check (Chainer's code and docs agree)."""
+def early_stopping_scenarios(draw, gaps=False, max_iterations=10, check=None):
+    """Values present at every check (Chainer's code and docs agree);
+    ``check``: the check trigger, drawn when None."""
     n, batch_size = draw(st.integers(2, 4)), draw(st.integers(1, 2))
-    check = draw(st.one_of(st.tuples(st.integers(1, 2), st.just('iteration')),
-                           st.tuples(st.integers(1, 3), st.just('iteration')),
-                           st.just((1, 'epoch'))))
+    check = check or draw(st.one_of(st.tuples(st.integers(1, 2), st.just('iteration')),
+                                    st.tuples(st.integers(1, 3), st.just('iteration')),
+                                    st.just((1, 'epoch'))))
     values = list(draw(st.lists(st.none() | SMALL, min_size=5, max_size=max_iterations)))
     states = updater_states(n, batch_size, len(values))[1:]
     interval = model.Interval(*check)
@@ -306,14 +307,14 @@ SIGMAS = st.sampled_from(model.PERCENTILE_SIGMAS + (25, 75))
 def statistics_options(draw_default):
     """Keyword arguments of a ``VariableStatisticsPlot`` (``draw_default``
     marks one left out): its rows, statistics and percentiles, among them a
-    scalar (one percentile; 0 is none) and empty sequences (none), and the
-    lines' marker."""
+    scalar (one percentile; 0 is none) and empty sequences (none), the
+    lines' marker and the grid."""
     flag = st.sampled_from([draw_default, True, False])
     return st.fixed_dictionaries({
         'report_data': flag, 'report_grad': flag, 'plot_mean': flag, 'plot_std': flag,
         'percentile_sigmas': st.just(draw_default) | SIGMAS | st.lists(SIGMAS, max_size=4)
         | st.lists(SIGMAS, max_size=3).map(tuple),
-        'marker': st.sampled_from([draw_default, None, 'x', 'o'])})
+        'marker': st.sampled_from([draw_default, None, 'x', 'o']), 'grid': flag})
 
 
 def nothing_to_plot_options():

@@ -50,6 +50,8 @@ CAUGHT = {
     'device_old_converter_gets_the_device': (DEVICES, {
         'test_the_converter_gets_the_device_as_chainer_passes_it[old]',
         'test_the_evaluators_converter_gets_the_device_as_chainer_passes_it[old]'}),
+    'device_converter_accepts_anything': (DEVICES, {
+        'test_the_converter_decorator_refuses_what_is_not_callable'}),
     'device_converter_called_directly_keeps_the_specifier': (DEVICES, {
         'test_a_decorated_converter_called_directly_gets_a_device'}),
     'device_evaluator_converter_without_device': (DEVICES, {

@@ -54,6 +54,8 @@ CAUGHT = {
     'observation_plots_later_saved_elsewhere': (OBSERVATION, {
         'test_plot_report_saves_a_figure_of_the_interval_means_of_its_keys_at_each_firing',
         'test_variable_statistics_plot_saves_the_sampled_statistics_of_its_targets_at_each_firing'}),
+    'observation_statistics_plot_grid_always_on': (OBSERVATION, {
+        'test_variable_statistics_plot_draws_the_chosen_rows_and_statistics_of_every_unpacked_variable'}),
     'observation_statistics_plot_marker_ignored': (OBSERVATION, {
         'test_variable_statistics_plot_draws_the_chosen_rows_and_statistics_of_every_unpacked_variable'}),
     'observation_statistics_plot_grad_off_by_default': (OBSERVATION, {
@@ -97,6 +99,19 @@ CAUGHT = {
         'test_early_stopping_patients_is_the_old_name_of_patience'}),
     'value_early_stopping_nan_is_an_improvement': (VALUE, {
         'test_early_stopping_trigger_stops_the_run_where_patience_runs_out'}),
+    # Found by held-out mutation (seed 4): defaults left out.
+    'value_early_stopping_monitors_validation_loss': (VALUE, {
+        'test_early_stopping_checks_main_loss_each_epoch_by_default'}),
+    'observation_plot_report_filename_none_kept': (OBSERVATION, {
+        'test_plot_report_saves_a_figure_of_the_interval_means_of_its_keys_at_each_firing'}),
+    'observation_parameter_statistics_default_without_zeros': (OBSERVATION, {
+        'test_parameter_statistics_reports_each_statistic_under_chainers_key'}),
+    'observation_reporter_unregistered_observer_unprefixed': (OBSERVATION, {
+        'test_a_reporter_stores_each_observers_values_under_its_registered_name'}),
+    'evaluator_warns_for_any_repeating_iterator': (EVALUATOR, {
+        'test_evaluator_warns_once_per_repeating_chainer_iterator'}),
+    'evaluator_progress_bar_message_lowercase': (EVALUATOR, {
+        'test_evaluator_with_progress_bar_refuses_an_iterator_without_a_position'}),
     'evaluator_iterator_not_reset': (EVALUATOR, {
         'test_each_evaluation_sees_every_validation_example_exactly_once',
         'test_evaluator_reports_and_returns_the_means_under_its_name_and_the_target_path'}),
