@@ -12,6 +12,7 @@ import numpy
 import pytest
 from hypothesis import given, strategies as st
 
+from conformance import harness
 from conformance.diff import model_mismatch
 from conformance.models.observation import Summary, evaluator_progress_text
 from conformance.runners import observation as runner
@@ -180,7 +181,9 @@ def test_evaluator_with_progress_bar_refuses_an_iterator_without_a_position(ns, 
     for name in (('current_position', 'epoch_detail') if lacking == 'both' else (lacking,)):
         del attributes[name]
     iterator = type('UserIterator', (ns.dataset.Iterator,), attributes)()
-    evaluator = ns.training.extensions.Evaluator(iterator, ns.Link(), progress_bar=True)
+    evaluator = harness.call_with(
+        'training.extensions.Evaluator', ns.training.extensions.Evaluator, iterator, ns.Link(),
+        progress_bar=True)
     with pytest.raises(TypeError) as error:
         evaluator.evaluate()
     assert str(error.value) == NO_PROGRESS, (

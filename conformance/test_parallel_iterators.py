@@ -145,6 +145,28 @@ def test_parallel_iterators_resume_from_a_snapshot_at_any_position(
         'loading and after each next()', scenario, expected, documented(trace.steps))
 
 
+@rule('iterator', source=THREAD.format('serialize'))
+@given(scenario=scenarios.scenarios(orders=(scenarios.index_order, scenarios.custom_orders),
+                                    steps=(1, 10)),
+       options=scenarios.parallel_options(), data=st.data())
+def test_a_multithread_snapshot_without_a_previous_position_loads_as_none(
+        ns, scenario, options, data):
+    """A MultithreadIterator snapshot whose ``previous_epoch_detail`` is
+    ``None`` (as older Chainer saved it) loads as no previous position:
+    ``previous_epoch_detail`` is ``None`` until the next call, and the
+    iterator goes on with the model's batches and counters."""
+    before = saved_at(scenario, data.draw(st.integers(0, scenario.steps),
+                                          label='calls before saving'))
+    _, _, trace = runner.run_save_load(ns, 'MultithreadIterator', 'MultithreadIterator',
+                                       scenario, options, before, previous_none=True)
+    expected = after_loading(scenario, before)
+    expected[0] = expected[0]._replace(previous_epoch_detail=None)
+    assert documented(trace.steps) == expected, records_mismatch(
+        f'MultithreadIterator loaded after {before} calls from a snapshot whose '
+        'previous_epoch_detail is None: states after loading and after each next()',
+        scenario, expected, documented(trace.steps))
+
+
 def same_values(actual, expected):
     """Plain values equal; floating arrays within the rounding of one
     arithmetic (``tolerances.within_ulps``), the rest bitwise."""

@@ -11,8 +11,13 @@ iteration starts a fresh observation that the update and then the
 extensions report into.  The model: ``conformance/models/extensions.py``
 (``priority``) and ``trainer.py``.
 """
+import warnings
+
+import numpy
+import pytest
 from hypothesis import example, given, strategies as st
 
+from conformance import harness
 from conformance.diff import model_mismatch
 from conformance.models.extensions import priority
 from conformance.models.trainer import trainer_run
@@ -120,3 +125,86 @@ def test_stop_trigger_sees_the_previous_iterations_observation(out_dir, ns, scen
     assert actual == expected, model_mismatch(
         scenario, expected, actual, 'stop trigger calls (iteration, observation)',
         priorities_of(scenario))
+
+
+# --- the built-in extensions' own defaults --------------------------------------------
+
+EXT = 'chainer/training/extensions/{}@v7.8.1'
+#: built-in extension -> (how to build it from ``ns``, a link with one
+#: parameter and a non-repeating iterator; the trigger, priority and name
+#: ``Trainer.extend`` takes from it when given none), as Chainer 7.8.1's
+#: classes and ``make_extension`` calls set them (``trigger``, ``priority``,
+#: ``default_name``; Extension's defaults (1, 'iteration'), PRIORITY_READER
+#: and the class name otherwise).
+BUILT_IN_DEFAULTS = {
+    'LogReport': (lambda E, link, it: E.LogReport(), (1, 'iteration'), 100, 'LogReport'),
+    'PrintReport': (lambda E, link, it: E.PrintReport(['epoch']), (1, 'iteration'), 100,
+                    'PrintReport'),
+    'ProgressBar': (lambda E, link, it: E.ProgressBar(), (1, 'iteration'), 100, 'ProgressBar'),
+    'Evaluator': (lambda E, link, it: E.Evaluator(it, link), (1, 'epoch'), 300, 'validation'),
+    'ExponentialShift': (lambda E, link, it: E.ExponentialShift('lr', 0.5), (1, 'iteration'),
+                         100, 'ExponentialShift'),
+    'MultistepShift': (lambda E, link, it: E.MultistepShift('lr', 0.5, [1, 2], 0.1),
+                       (1, 'iteration'), 100, 'MultistepShift'),
+    'observe_lr': (lambda E, link, it: E.observe_lr(), (1, 'epoch'), 300, '_observe_value'),
+    'observe_value': (lambda E, link, it: E.observe_value('x', lambda trainer: 0),
+                      (1, 'epoch'), 300, '_observe_value'),
+    'snapshot': (lambda E, link, it: E.snapshot(), (1, 'epoch'), -100, '_Snapshot'),
+    'snapshot_object': (lambda E, link, it: E.snapshot_object(link, 'x'), (1, 'epoch'), -100,
+                        '_Snapshot'),
+    'FailOnNonNumber': (lambda E, link, it: E.FailOnNonNumber(), (1, 'iteration'), 100,
+                        'FailOnNonNumber'),
+    'ParameterStatistics': (lambda E, link, it: E.ParameterStatistics(link), (1, 'iteration'),
+                            300, 'parameter_statistics'),
+    'PlotReport': (lambda E, link, it: E.PlotReport(['x']), (1, 'iteration'), 100,
+                   'PlotReport'),
+    'VariableStatisticsPlot': (lambda E, link, it: E.VariableStatisticsPlot(link),
+                               (1, 'iteration'), 100, 'VariableStatisticsPlot'),
+    'MicroAverage': (lambda E, link, it: E.MicroAverage('a', 'b', 'c'), (1, 'iteration'), 200,
+                     'MicroAverage'),
+}
+
+
+@rule('priority-ordering', source='chainer/training/trainer.py:Trainer.extend@v7.8.1; '
+      + EXT.format('evaluator.py:Evaluator') + '; ' + EXT.format('_snapshot.py:_Snapshot')
+      + '; ' + EXT.format('value_observation.py:observe_value') + '; '
+      + EXT.format('parameter_statistics.py:ParameterStatistics') + '; '
+      + EXT.format('micro_average.py:MicroAverage'))
+@pytest.mark.parametrize('extension', sorted(BUILT_IN_DEFAULTS))
+def test_a_built_in_extension_registers_with_chainers_trigger_priority_and_name(
+        out_dir, ns, extension):
+    """Registered without a trigger, priority or name, a built-in extension
+    runs on its own ``trigger``, at its own ``priority`` and under its own
+    name, Chainer's: ``Evaluator`` each epoch as a writer named
+    ``validation``; the snapshots each epoch at -100; ``observe_value``'s
+    each epoch as writers; ``ParameterStatistics`` as a writer named
+    ``parameter_statistics``; ``MicroAverage`` as an editor; the others
+    every iteration as readers under their class names."""
+    import matplotlib
+    matplotlib.use('Agg')
+    build, trigger, priority, name = BUILT_IN_DEFAULTS[extension]
+    link = ns.Link()
+    with link.init_scope():
+        link.w = ns.Parameter(numpy.zeros(2, dtype=numpy.float32))
+    iterator = ns.iterators.SerialIterator(numpy.zeros((4, 1), numpy.float32), 2,
+                                           repeat=False)
+    with warnings.catch_warnings():
+        warnings.simplefilter('ignore')
+        built = build(ns.training.extensions, link, iterator)
+    got_trigger = getattr(built, 'trigger', (1, 'iteration'))
+    if isinstance(got_trigger, (tuple, list)):
+        got_trigger = tuple(got_trigger)
+    elif hasattr(got_trigger, 'period') and hasattr(got_trigger, 'unit'):   # IntervalTrigger
+        got_trigger = (got_trigger.period, got_trigger.unit)
+    got_priority = getattr(built, 'priority', ns.training.PRIORITY_READER)
+    assert (got_trigger, got_priority) == (trigger, priority), (
+        f'{extension}: (trigger, priority) {(got_trigger, got_priority)}, expected '
+        f'{(trigger, priority)}')
+    trainer = harness.make_trainer(ns, out_dir, stop=(1, 'iteration'))
+    trainer.extend(built)
+    try:
+        registered = trainer.get_extension(name)
+    except ValueError:
+        registered = None
+    assert registered is built, (
+        f'{extension} registered without a name is not found under {name!r}')

@@ -11,6 +11,7 @@ import os
 import pytest
 from hypothesis import given, strategies as st
 
+from conformance import harness
 from conformance.diff import model_mismatch
 from conformance.models.observation import retained_snapshots
 from conformance.runners import observation as runner
@@ -107,3 +108,76 @@ def test_writers_save_into_a_temporary_directory_inside_out_then_move_the_file(
         f'savefun got {paths} for {taken} in {out} ({writer}); expected '
         f'<out>/tmp<name>.../<name>\n  {scenario}')
     assert sorted(os.listdir(out)) == retained_snapshots(taken, scenario.n_retains)
+
+
+SNAPSHOT = 'chainer/training/extensions/_snapshot.py:{}@v7.8.1'
+#: file names: formatted with the trainer, fixed (overwritten), or a callable's
+OBJECT_FILENAMES = {
+    'model_{.updater.iteration}': lambda i: f'model_{i}',
+    'm_{0.updater.epoch}_{0.updater.iteration}': lambda i: f'm_{i // 4}_{i}',
+    'model.npz': lambda i: 'model.npz',
+    'callable': lambda i: f'called_{i}',
+}
+
+
+@rule('snapshot-writers', source=SNAPSHOT.format('snapshot_object') + '; '
+      + SNAPSHOT.format('_Snapshot._make_snapshot'))
+@given(iterations=st.integers(1, 6), every=st.integers(1, 3),
+       filename=st.sampled_from(sorted(OBJECT_FILENAMES)),
+       via=st.sampled_from(['snapshot_object', 'snapshot']))
+def test_snapshot_object_saves_its_target_under_the_name_formatted_with_the_trainer(
+        out_dir, ns, iterations, every, filename, via):
+    """``snapshot_object(target, filename)``, like ``snapshot(filename=...,
+    target=...)``, saves at each firing ``target`` alone (its keys, as
+    ``save_npz(target)`` writes them) as it is then, to ``<out>/<name>``:
+    ``filename.format(trainer)``, or ``filename(trainer)`` for a callable; a
+    name that does not change is overwritten."""
+    name_of = OBJECT_FILENAMES[filename]
+    given = (lambda trainer: name_of(trainer.updater.iteration)) if filename == 'callable' \
+        else filename
+    files = runner.object_snapshot_run(ns, runner.fresh_dir(out_dir), iterations, every,
+                                       given, via)
+    expected = {}
+    for i in range(every, iterations + 1, every):
+        expected[name_of(i)] = {'seen': i, 'w': [float(i)] * 2}
+    assert files == expected, model_mismatch(
+        (iterations, every, filename, via), expected, files,
+        'files left in out ({name: {key: value}})', f'{via} every {every} iterations')
+
+
+@rule('snapshot-writers', source=SNAPSHOT.format('_Snapshot.on_error'))
+@given(fail_at=st.integers(1, 4), on_error=st.sampled_from([None, False, True]),
+       writer=st.sampled_from([None, 'SimpleWriter', 'ThreadWriter']))
+def test_snapshot_on_error_saves_the_trainer_where_the_run_failed(
+        out_dir, ns, fail_at, on_error, writer):
+    """``snapshot(snapshot_on_error=True)`` saves the trainer when the run
+    fails, as it is at the failure (``snapshot_iter_<that iteration>``), and
+    the error still reaches the caller; without it (false by default) a
+    failed run saves nothing the trigger did not ask for."""
+    error, files = runner.snapshot_on_error_run(ns, runner.fresh_dir(out_dir), fail_at,
+                                                on_error, writer)
+    assert isinstance(error, RuntimeError) and str(error) == f'failing at {fail_at}', (
+        f'the run raised {error!r}, expected the RuntimeError of the failing extension')
+    expected = {f'snapshot_iter_{fail_at}': fail_at} if on_error else {}
+    assert files == expected, (
+        f'snapshot_on_error={on_error} ({writer or "default writer"}), run failed at '
+        f'iteration {fail_at}: files left {{name: updater/iteration}} {files}, expected '
+        f'{expected}')
+
+
+@rule('snapshot-writers', source=SNAPSHOT.format('snapshot'))
+@given(maker=st.sampled_from(['snapshot', 'snapshot_object']))
+def test_snapshot_refuses_a_savefun_and_a_writer_together(ns, maker):
+    """``savefun`` and ``writer`` given together: ``TypeError('savefun and
+    writer arguments cannot be specified together.')``."""
+    extensions = ns.training.extensions
+    make = extensions.snapshot if maker == 'snapshot' else (
+        lambda **kwargs: extensions.snapshot_object(ns.Link(), 'x', **kwargs))
+    expected = 'savefun and writer arguments cannot be specified together.'
+    with pytest.raises(TypeError) as error:
+        harness.call_with(f'training.extensions.{maker}', make,
+                          savefun=ns.serializers.save_npz,
+                          writer=extensions.snapshot_writers.SimpleWriter())
+    assert str(error.value) == expected, (
+        f'{maker}(savefun=..., writer=...): message\n expected: {expected!r}\n got:      '
+        f'{str(error.value)!r}')

@@ -818,6 +818,73 @@ def snapshot_run(ns, out, scenario, stop, writer, autoload=False):
     return (first or [None])[0], taken
 
 
+def object_snapshot_run(ns, out, iterations, every, filename, via):
+    """Run ``iterations`` updates with ``snapshot_object(link, filename)``
+    (``via`` ``'snapshot_object'``) or ``snapshot(filename=..., target=link)``
+    (``via`` ``'snapshot'``) every ``every`` iterations, where ``link`` has
+    a parameter ``w`` and a persistent ``seen`` that a writer extension sets
+    to the iteration before the snapshot runs.  Returns ``{file name:
+    {key: plain value}}`` of the files left in ``out`` (read with
+    ``numpy.load``)."""
+    link = ns.Link()
+    with link.init_scope():
+        link.w = ns.Parameter(numpy.zeros(2, dtype=numpy.float32))
+    link.add_persistent('seen', 0)
+    trainer = harness.make_trainer(ns, out, n=4, stop=(iterations, 'iteration'))
+
+    @ns.training.make_extension(trigger=(1, 'iteration'), priority=WRITER)
+    def mark(trainer):
+        link.w.array[...] = trainer.updater.iteration
+        link.seen = trainer.updater.iteration
+
+    extensions = ns.training.extensions
+    if via == 'snapshot_object':
+        snapshot = extensions.snapshot_object(link, filename)
+    else:   # target= is Chainer 6's keyword: a lack if refused
+        snapshot = harness.call_with('training.extensions.snapshot', extensions.snapshot,
+                                     filename=filename, target=link)
+    trainer.extend(mark)
+    trainer.extend(snapshot, trigger=(every, 'iteration'))
+    trainer.run()
+    files = {}
+    for name in sorted(os.listdir(out)):
+        with numpy.load(os.path.join(out, name)) as content:
+            files[name] = {key: content[key].tolist() for key in sorted(content.files)}
+    return files
+
+
+def snapshot_on_error_run(ns, out, fail_at, on_error, writer):
+    """Run a trainer whose extension raises ``RuntimeError`` at update
+    ``fail_at``, with ``snapshot(snapshot_on_error=on_error)`` (None: left
+    out) whose trigger never fires, and the writer ``writer`` (a name; None:
+    the default).  Returns ``(the error raised, {file name: the updater's
+    iteration saved in it})`` of the files left in ``out``."""
+    trainer = harness.make_trainer(ns, out, n=4, stop=(fail_at + 3, 'iteration'))
+
+    def fail(trainer):
+        if trainer.updater.iteration == fail_at:
+            raise RuntimeError(f'failing at {fail_at}')
+
+    kwargs = {} if on_error is None else {'snapshot_on_error': on_error}
+    if writer is not None:
+        kwargs['writer'] = getattr(ns.training.extensions.snapshot_writers, writer)()
+    trainer.extend(fail)
+    trainer.extend(harness.call_with('training.extensions.snapshot',
+                                     ns.training.extensions.snapshot, **kwargs),
+                   trigger=(100, 'iteration'))
+    error = None
+    with contextlib.redirect_stderr(io.StringIO()):
+        try:
+            trainer.run()
+        except Exception as e:
+            error = e
+    files = {}
+    for name in sorted(os.listdir(out)):
+        with numpy.load(os.path.join(out, name)) as content:
+            files[name] = int(content['updater/iteration'])
+    return error, files
+
+
 def snapshot_paths(ns, out, scenario, writer):
     """The paths the writer ``writer`` (a name) handed to its ``savefun``
     (which saves with ``save_npz``) over a run of the scenario."""

@@ -93,11 +93,12 @@ def run(ns, kind, scenario, options):
 
 
 @guarded
-def run_save_load(ns, kind, reader, scenario, options, before):
+def run_save_load(ns, kind, reader, scenario, options, before, previous_none=False):
     """``before`` calls, save (``DictionarySerializer``); load into a fresh
     ``reader``; then the rest of the scenario's calls on it.  Returns the
     saved keys and values (plain) and the loaded iterator's trace (its state
-    after loading, then the calls)."""
+    after loading, then the calls).  ``previous_none``: the snapshot holds
+    ``previous_epoch_detail = None`` when loaded, as older Chainer wrote it."""
     iterator = build(ns, kind, scenario, options)
     fresh = None
     try:
@@ -108,6 +109,8 @@ def run_save_load(ns, kind, reader, scenario, options, before):
                  if numpy.asarray(value).dtype != object}
         keys = sorted(serializer.target)
         finalize(iterator)
+        if previous_none:
+            serializer.target['previous_epoch_detail'] = numpy.asarray(None)
         fresh = build(ns, reader, scenario, options)
         ns.serializers.NpzDeserializer(serializer.target).load(fresh)
         steps = [state(fresh)] + advance(fresh, None, scenario.steps - before, first=before + 1)

@@ -34,6 +34,8 @@ CAUGHT = {
         'test_parallel_iterators_resume_from_a_snapshot_at_any_position[MultithreadIterator]'}),
     'iterator_multiprocess_drops_partial_batch': (PARALLEL, {
         'test_parallel_iterators_walk_the_dataset_as_serial_iterator[MultiprocessIterator]'}),
+    'iterator_multithread_none_previous_is_zero': (PARALLEL, {
+        'test_a_multithread_snapshot_without_a_previous_position_loads_as_none'}),
     'iterator_multiprocess_reads_order_only': (PARALLEL, {
         'test_a_multithread_snapshot_is_read_by_the_other_kinds'}),
     'iterator_multiprocess_copy_forgets_previous': (PARALLEL, {

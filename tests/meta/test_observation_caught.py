@@ -125,6 +125,12 @@ CAUGHT = {
         'test_evaluator_reports_and_returns_the_means_under_its_name_and_the_target_path'}),
     'evaluator_progress_bar_left_on_screen': (EVALUATOR, {
         'test_evaluator_with_progress_bar_draws_the_validation_bar_after_each_batch'}),
+    'snapshot_object_saves_the_trainer': (SNAPSHOT, {
+        'test_snapshot_object_saves_its_target_under_the_name_formatted_with_the_trainer'}),
+    'snapshot_on_error_ignored': (SNAPSHOT, {
+        'test_snapshot_on_error_saves_the_trainer_where_the_run_failed'}),
+    'snapshot_writer_wins_over_savefun': (SNAPSHOT, {
+        'test_snapshot_refuses_a_savefun_and_a_writer_together'}),
     'snapshot_n_retains_ignored': (SNAPSHOT, {
         'test_snapshots_left_are_the_newest_n_retains_of_those_condition_allowed',
         'test_autoload_resumes_from_the_newest_snapshot_left'}),

@@ -21,6 +21,9 @@ CAUGHT = {
         'test_an_extension_registered_while_running_joins_only_the_next_run'}),
     'schedule_interval_compares_with_the_last_iteration': (SCHEDULE, {
         'test_a_trigger_consulted_on_some_iterations_catches_up_at_its_next_call'}),
+    'priority_evaluator_is_a_reader': (PRIORITY, {
+        'test_a_built_in_extension_registers_with_chainers_trigger_priority_and_name'
+        '[Evaluator]'}),
     'priority_zero_means_not_given': (PRIORITY, {
         'test_extensions_run_in_descending_priority_with_ties_in_registration_order'}),
     'priority_make_extension_keeps_none': (PRIORITY, {
