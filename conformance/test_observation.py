@@ -221,6 +221,49 @@ def test_a_reporter_stores_each_observers_values_under_its_registered_name(
         f'{reports}: observation {got}, expected {expected}')
 
 
+@rule('observation', source='chainer/reporter.py:Reporter.scope@v7.8.1; '
+      'report_scope@v7.8.1; report@v7.8.1 (SEMANTICS J3)')
+@given(how=st.sampled_from(['Reporter.scope', 'report_scope']), raises=st.booleans(),
+       inner=st.lists(st.sampled_from(['x', 'y']), max_size=2),
+       outer=st.lists(st.sampled_from(['x', 'z']), max_size=2))
+def test_a_report_scope_collects_into_its_dict_and_restores_the_previous_one(
+        ns, how, raises, inner, outer):
+    """``reporter.scope(d)`` makes the reporter current with ``d`` as its
+    observation; ``report_scope(d)`` swaps the current reporter's
+    observation for ``d``.  ``report`` inside goes to ``d`` alone.  After
+    the block the previous dict (and current reporter) is back, even when
+    the body raised for ``Reporter.scope``; ``report_scope`` restores only
+    on a normal exit (no ``finally``), so after an error the reporter
+    keeps ``d``.  Outside every reporter, ``report`` does nothing."""
+    ns.report({'nowhere': 1.0})      # no reporter in use: a no-op
+    reporter, previous, collected = ns.Reporter(), {}, {}
+    reporter.observation = previous
+    with reporter:
+        for key in outer:
+            ns.report({key: 1.0})
+        try:
+            scope = reporter.scope(collected) if how == 'Reporter.scope' \
+                else ns.report_scope(collected)
+            with scope:
+                current = ns.get_current_reporter()
+                for key in inner:
+                    ns.report({key: 2.0})
+                if raises:
+                    raise KeyError('in the body')
+        except KeyError:
+            pass
+        after = reporter.observation
+    assert current is reporter, f'inside {how}(d) the current reporter is another one'
+    assert collected == {k: 2.0 for k in inner} and previous == {k: 1.0 for k in outer}, (
+        f'{how}(d): reported {inner} inside and {outer} outside; d holds {collected}, the '
+        f'previous observation {previous}')
+    keeps = how == 'report_scope' and raises
+    assert after is (collected if keeps else previous), (
+        f'after {how}(d) {"raised" if raises else "ended"}, the reporter observes into '
+        f'{"d" if after is collected else "the previous dict" if after is previous else after}'
+        f', expected {"d (no finally)" if keeps else "the previous dict"}')
+
+
 @rule('observation', source='chainer/reporter.py:get_current_reporter@v7.8.1; '
       'Reporter.__enter__@v7.8.1; chainer/training/trainer.py:Trainer.run@v7.8.1')
 @given(depth=st.integers(1, 3))
@@ -489,8 +532,8 @@ def nan_as_text(entries):
                                min_size=3, max_size=3), min_size=1, max_size=3),
        prefix=st.none() | st.just('stats'),
        report_grads=st.sampled_from([True, False, runner.DEFAULT]),
-       statistics=st.sampled_from([('mean',), ('max', 'mean'), ('min',), ('range', 'peak'),
-                                   'default', 'left out']),
+       statistics=st.sampled_from([('range', 'peak'), ('mean',), ('max', 'mean', 'range'),
+                                   ('min',), 'default', 'left out']),
        registered=st.booleans(), skip_nan_params=st.booleans())
 def test_parameter_statistics_reports_each_statistic_under_chainers_key(
         out_dir, ns, grads, prefix, report_grads, statistics, registered, skip_nan_params):

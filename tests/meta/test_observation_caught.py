@@ -104,8 +104,12 @@ CAUGHT = {
         'test_early_stopping_checks_main_loss_each_epoch_by_default'}),
     'observation_plot_report_filename_none_kept': (OBSERVATION, {
         'test_plot_report_saves_a_figure_of_the_interval_means_of_its_keys_at_each_firing'}),
+    'observation_parameter_statistics_pair_is_one_key': (OBSERVATION, {
+        'test_parameter_statistics_reports_each_statistic_under_chainers_key'}),
     'observation_parameter_statistics_default_without_zeros': (OBSERVATION, {
         'test_parameter_statistics_reports_each_statistic_under_chainers_key'}),
+    'observation_report_scope_not_restored': (OBSERVATION, {
+        'test_a_report_scope_collects_into_its_dict_and_restores_the_previous_one'}),
     'observation_reporter_unregistered_observer_unprefixed': (OBSERVATION, {
         'test_a_reporter_stores_each_observers_values_under_its_registered_name'}),
     'evaluator_warns_for_any_repeating_iterator': (EVALUATOR, {
