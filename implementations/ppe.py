@@ -179,16 +179,18 @@ def _save_npz(state, file):
 
 def snapshot(savefun=None, filename='snapshot_iter_{.updater.iteration}', **kwargs):
     """ppe's ``snapshot`` with Chainer's defaults: an npz file named by the
-    updater's iteration (ppe's default ``savefun`` is ``torch.save``)."""
-    if kwargs.get('writer') is None:
-        kwargs['savefun'] = _save_npz if savefun is None else savefun
-    return _extensions.snapshot(filename=filename, **kwargs)
+    updater's iteration (ppe's default ``savefun`` is ``torch.save``); a
+    ``target`` (a Chainer object) is saved through its ``serialize``.  A
+    ``savefun`` given with a ``writer`` goes to ppe, which decides."""
+    if savefun is None and kwargs.get('writer') is None:
+        savefun = _save_npz
+    if kwargs.get('target') is not None:
+        kwargs['target'] = _Stated(kwargs['target'])
+    return _extensions.snapshot(savefun=savefun, filename=filename, **kwargs)
 
 
 def snapshot_object(target, filename, savefun=None, **kwargs):
-    if kwargs.get('writer') is None:
-        kwargs['savefun'] = _save_npz if savefun is None else savefun
-    return _extensions.snapshot_object(_Stated(target), filename, **kwargs)
+    return snapshot(savefun, filename, target=target, **kwargs)
 
 
 def _collected_quietly(writer_class):

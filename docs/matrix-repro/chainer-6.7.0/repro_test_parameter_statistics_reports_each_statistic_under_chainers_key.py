@@ -1,0 +1,19 @@
+"""Reproduce test_observation.py::test_parameter_statistics_reports_each_statistic_under_chainers_key on chainer 6.7.0 (.matrix/chainer-6.7.0-py3.11/lib/python3.11/site-packages/chainer/__init__.py).
+
+    python repro_test_parameter_statistics_reports_each_statistic_under_chainers_key.py [IMPL]
+
+replays the failing example on IMPL (default 'chainer'); give another
+implementation, e.g. `python repro_test_parameter_statistics_reports_each_statistic_under_chainers_key.py reference`, to run the same example there.
+Written by chainer-conformance 0.1.0.
+"""
+import sys
+
+from conformance import repro
+
+sys.exit(repro.replay(
+    'test_observation.py::test_parameter_statistics_reports_each_statistic_under_chainers_key',
+    impl=sys.argv[1] if len(sys.argv) > 1 else 'chainer',
+    options=['--device=cpu', '--hypothesis-profile=ci', '--hypothesis-seed=0'],
+    blob=('6.170.15', 'AAFBAUEAKD/xmZmZmZmaQQEAQQBBAEEEAAA='),
+    search_dir='.',
+))

@@ -1,0 +1,19 @@
+"""Reproduce test_priority_ordering.py::test_a_built_in_extension_registers_with_chainers_trigger_priority_and_name[observe_value] on pytorch-pfn-extras 0.9.0 (implementations/ppe.py).
+
+    python repro_test_a_built_in_extension_registers_with_chainers_trigger_priority_and_name_observe_value.py [IMPL]
+
+reruns the property with the same seed on IMPL (default 'implementations.ppe'); give another
+implementation, e.g. `python repro_test_a_built_in_extension_registers_with_chainers_trigger_priority_and_name_observe_value.py reference`, to run the same example there.
+Written by chainer-conformance 0.1.0.
+"""
+import sys
+
+from conformance import repro
+
+sys.exit(repro.replay(
+    'test_priority_ordering.py::test_a_built_in_extension_registers_with_chainers_trigger_priority_and_name[observe_value]',
+    impl=sys.argv[1] if len(sys.argv) > 1 else 'implementations.ppe',
+    options=['--device=cpu', '--hypothesis-profile=ci', '--hypothesis-seed=0'],
+    blob=None,
+    search_dir=None,
+))
