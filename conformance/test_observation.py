@@ -14,7 +14,7 @@ import warnings
 
 import numpy
 import pytest
-from hypothesis import assume, given, strategies as st
+from hypothesis import assume, example, given, strategies as st
 
 from conformance import harness
 from conformance.diff import model_mismatch
@@ -844,6 +844,10 @@ def test_variable_statistics_plot_draws_the_chosen_rows_and_statistics_of_every_
       'VariableStatisticsPlot.__init__@v7.8.1')
 @given(tree=scenarios.statistics_targets(variables=False),
        options=scenarios.statistics_options(runner.DEFAULT) | scenarios.nothing_to_plot_options())
+# A variable found only in a nested list: it is unpacked, so the refusal is
+# "Nothing to plot", not "no variable".
+@example(tree=('list', (('list', (('parameter', 1),)),)),
+         options={'plot_mean': False, 'plot_std': False, 'percentile_sigmas': ()})
 def test_variable_statistics_plot_refuses_targets_without_a_variable_then_nothing_to_plot(
         ns, tree, options):
     """Built over targets where it finds no variable (empty lists, chains
