@@ -864,6 +864,41 @@ def test_variable_statistics_plot_refuses_targets_without_a_variable_then_nothin
                                  f'{expected!r}\n  targets {tree}, options {chosen}')
 
 
+def same_but_the_last_digit(text, expected, scale):
+    """Whether two PrintReport outputs have the same lines, each of the same
+    words (and length, where the words are equal), a number allowed to
+    differ by one in its last printed (sixth significant) digit or by
+    float32's rounding of values of magnitude ``scale``.  Why: a resumed run sums the interval's values on
+    from the snapshot's float64 ones, where under NumPy 2 (NEP 50) the
+    uninterrupted run sums a reported float32 in float32; the means then
+    differ in their last bits (a tiny value next to a float32 is lost
+    there), and ``{:g}`` can round them apart."""
+    lines, wanted = text.splitlines(), expected.splitlines()
+    if len(lines) != len(wanted):
+        return False
+    for line, want in zip(lines, wanted):
+        escaped = line.startswith('\033[J')
+        if escaped != want.startswith('\033[J') or (line.split() == want.split()
+                                                     and len(line) != len(want)):
+            return False
+        words = line[3 if escaped else 0:].split()
+        want_words = want[3 if escaped else 0:].split()
+        if len(words) != len(want_words):
+            return False
+        for word, want_word in zip(words, want_words):
+            if word == want_word:
+                continue
+            try:
+                a, b = float(word), float(want_word)
+            except ValueError:
+                return False
+            digit = 10.0 ** (numpy.floor(numpy.log10(max(abs(a), abs(b), 1e-300))) - 5)
+            tiny = float(numpy.finfo(numpy.float32).tiny)      # lost next to a float32
+            if not abs(a - b) <= max(1.01 * digit, 1e-6 * scale, tiny):
+                return False
+    return True
+
+
 @rule('resume', source='chainer/training/extensions/print_report.py:PrintReport@v7.8.1 '
       '(SEMANTICS M2)', level='quirk')
 @given(scenario=scenarios.stream_scenarios(max_iterations=6).filter(
@@ -880,6 +915,8 @@ def test_print_report_after_a_resume_prints_its_header_and_the_whole_restored_lo
     at = data.draw(st.integers(1, scenario.iterations - 1), label='interrupted at')
     text, log = runner.run_print_report_resumed(ns, out_dir, scenario, entries, at, owned)
     expected = model.print_report_text(entries, log)
-    assert text == expected, model_mismatch(
+    scale = max([abs(float(value)) for row in scenario.reports for _, value, _ in row
+                 if isinstance(value, (int, float, numpy.floating))], default=0.0)
+    assert same_but_the_last_digit(text, expected, scale), model_mismatch(
         scenario, expected.splitlines(True), text.splitlines(True),
         f'PrintReport lines after resuming at {at}', f'entries {entries}, owned {owned}')
