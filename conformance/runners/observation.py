@@ -14,6 +14,7 @@ import numpy
 
 from conformance import harness
 from conformance.models import observation as model
+from conformance.runners.training import read_npz
 
 WRITER, EDITOR, READER = 300, 200, 100
 
@@ -846,11 +847,8 @@ def object_snapshot_run(ns, out, iterations, every, filename, via):
     trainer.extend(mark)
     trainer.extend(snapshot, trigger=(every, 'iteration'))
     trainer.run()
-    files = {}
-    for name in sorted(os.listdir(out)):
-        with numpy.load(os.path.join(out, name)) as content:
-            files[name] = {key: content[key].tolist() for key in sorted(content.files)}
-    return files
+    return {name: {key: value.tolist() for key, value in sorted(content.items())}
+            for name, content in saved_files(out).items()}
 
 
 def snapshot_on_error_run(ns, out, fail_at, on_error, writer):
@@ -878,11 +876,13 @@ def snapshot_on_error_run(ns, out, fail_at, on_error, writer):
             trainer.run()
         except Exception as e:
             error = e
-    files = {}
-    for name in sorted(os.listdir(out)):
-        with numpy.load(os.path.join(out, name)) as content:
-            files[name] = int(content['updater/iteration'])
-    return error, files
+    return error, {name: int(content['updater/iteration'])
+                   for name, content in saved_files(out).items()}
+
+
+def saved_files(out):
+    """``{file name: its arrays}`` of the npz files in ``out``."""
+    return {name: read_npz(os.path.join(out, name)) for name in sorted(os.listdir(out))}
 
 
 def snapshot_paths(ns, out, scenario, writer):
