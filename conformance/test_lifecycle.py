@@ -381,6 +381,27 @@ def test_trainer_construction_keeps_its_arguments_then_connects_then_extends(
             f'{part}: expected {value!r}, got {actual[part]!r}\n  scenario: {scenario}')
 
 
+@rule('lifecycle', source=RUN_SOURCE + '; chainer/training/util.py:_never_fire_trigger@v7.8.1 '
+      '(SEMANTICS B7)')
+@given(n=st.integers(1, 7), batch_size=st.integers(1, 3), left_out=st.booleans())
+def test_without_a_stop_trigger_a_run_ends_only_by_the_error_of_an_exhausted_iterator(
+        out_dir, ns, n, batch_size, left_out):
+    """Without a stop trigger (``None``, the default) the loop never stops
+    by itself: over an iterator that does not repeat it trains on every
+    batch (the last one short), and the ``StopIteration`` of the next
+    ``next()`` takes the error path: each ``on_error``, each ``finalize``,
+    and the same error out of ``run()``."""
+    events = runner.run_without_stop_trigger(ns, out_dir, n, batch_size, left_out)
+    batches = -(-n // batch_size)
+    expected = [('call', i + 1, min(batch_size, n - i * batch_size)) for i in range(batches)]
+    expected += [('on_error', 'StopIteration'), ('finalize',), ('raised', 'StopIteration')]
+    assert events == expected, model_mismatch(
+        f'Trainer(updater{"" if left_out else ", stop_trigger=None"}) over '
+        f'SerialIterator({n} examples, batch_size={batch_size}, repeat=False)',
+        expected, events, 'events (extension calls with the iteration and the batch size, '
+        'on_error, finalize, the end of run())')
+
+
 # --- the standard updater's wiring ----------------------------------------------------
 
 @rule('lifecycle', source='chainer/training/updaters/standard_updater.py:StandardUpdater@v7.8.1')

@@ -24,6 +24,7 @@ from conformance.models.triggers import interval_fires
 from conformance.runners import observation as runner
 from conformance.spec import diverges, rule
 from conformance.strategies import observation as scenarios
+from conformance.strategies.optim import link_trees
 
 LOG_SOURCE = 'chainer/training/extensions/log_report.py:LogReport.__call__@v7.8.1 (SEMANTICS J6)'
 
@@ -294,6 +295,38 @@ def test_get_current_reporter_is_the_innermost_reporter_in_use(out_dir, ns, dept
     assert len(seen) == 4 and not wrong, (
         f'during Trainer.run, get_current_reporter() is not trainer.reporter in: {wrong} '
         f'({len(seen)} calls seen)')
+
+
+@rule('observation', source='chainer/training/trainer.py:Trainer.__init__@v7.8.1; '
+      'chainer/link.py:Chain.namedlinks@v7.8.1; ChainList.namedlinks@v7.8.1 (SEMANTICS J1)')
+@given(main=link_trees(), other=st.none() | link_trees(max_links=3),
+       other_name=st.sampled_from(['dis', 'gen']))
+def test_the_trainer_registers_every_link_of_each_optimizers_target_as_an_observer(
+        out_dir, ns, main, other, other_name):
+    """Built, the trainer registers each optimizer's target as the
+    optimizer's name (``main``) and each link below it as that name plus
+    the link's path (``main/l1``, ``main/enc/0``), so a report with one of
+    them as observer is stored as ``<that name>/<key>``.  A link made later
+    (a child added to a target, a new link) is not registered: a report
+    with it raises ``KeyError``."""
+    trees = {'main': main} if other is None else {'main': main, other_name: other}
+    observation, refused = runner.trainer_observers(ns, out_dir, trees)
+    registered = [f'{name}{path}' for name, tree in trees.items() for path in tree.link_paths()]
+    paths = {name: tree.link_paths() for name, tree in trees.items()}
+    context = f'optimizer targets and their links by path (namedlinks): {paths}'
+    refused_registered = [(name, path) for name, path, _ in refused if name != 'late']
+    assert not refused_registered, (
+        f'a report with the link at (optimizer, path) {refused_registered} as observer raised '
+        f'KeyError: the trainer did not register it\n  {context}')
+    expected = {f'{name}/v': float(k) for k, name in enumerate(registered)}
+    assert observation == expected, (
+        f'reports {{"v": k}} by the k-th link: observation {observation}, expected {expected} '
+        f'(observer names {registered})\n  {context}')
+    late = ['a lone link'] + (['a child added to main'] if main.kind != 'Link' else [])
+    got = {which: message for _, which, message in refused}
+    assert got == {which: NOT_REGISTERED for which in late}, (
+        f'reports with links made after the trainer: KeyError messages {got}, expected '
+        f'KeyError({NOT_REGISTERED!r}) for each of {late}\n  {context}')
 
 
 @rule('observation', source='chainer/reporter.py:Summary.make_statistics@v7.8.1; '

@@ -222,6 +222,55 @@ def run_progress_bar(ns, out, scenario, stop, update_interval, documented=None):
     return SPEED_LINE.sub(model.SPEED, text.getvalue())
 
 
+# --- the trainer's observers ------------------------------------------------------------
+
+def trainer_observers(ns, out, trees):
+    """Reports made during an update with each link of each optimizer's
+    target as observer: ``trees`` maps an optimizer's name to its target's
+    link tree (``strategies/optim.py``), and the ``k``-th link of all trees in
+    ``Node.link_paths`` order reports ``{'v': k}``.  Then links made after the
+    trainer report too: a child added to the ``main`` target (a Chain or a
+    ChainList) and a new lone link.  Returns ``(observation, refused)``:
+    what the trainer's observation holds after the update, and per report
+    that raised ``KeyError``, ``(optimizer name or 'late', path or which
+    late link, message)``."""
+    from conformance.runners.optim import Built
+    built = {name: Built(ns, tree, {}) for name, tree in trees.items()}
+    optimizers = {}
+    for name, links in built.items():
+        optimizers[name] = ns.optimizers.SGD(lr=0.1)
+        optimizers[name].setup(links.root)
+    updater = ns.training.updaters.StandardUpdater(
+        ns.iterators.SerialIterator(harness.dataset(1), 1), optimizers,
+        loss_func=harness.zero_loss(ns))
+    trainer = ns.training.Trainer(updater, stop_trigger=(1, 'iteration'), out=out)
+    root, late = built['main'].root, [('a lone link', ns.Link())]
+    if trees['main'].kind == 'Chain':
+        with root.init_scope():
+            root.late = ns.Link()
+        late.append(('a child added to main', root.late))
+    elif trees['main'].kind == 'ChainList':
+        root.add_link(ns.Link())
+        late.append(('a child added to main', root[len(root) - 1]))
+    reporters = [(name, path, built[name].links[path])
+                 for name, tree in trees.items() for path in tree.link_paths()]
+    reporters += [('late', which, link) for which, link in late]
+    observation, refused = {}, []
+
+    def report_all(trainer):
+        for k, (name, path, link) in enumerate(reporters):
+            try:
+                ns.report({'v': float(k)}, link)
+            except KeyError as error:
+                refused.append((name, path, error.args[0] if error.args else None))
+
+    trainer.extend(report_all, priority=WRITER)
+    trainer.extend(lambda trainer: observation.update(
+        {key: float(value) for key, value in trainer.observation.items()}), priority=READER)
+    trainer.run()
+    return observation, refused
+
+
 # --- PlotReport --------------------------------------------------------------------------
 
 PNG = b'\x89PNG\r\n\x1a\n'

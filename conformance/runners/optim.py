@@ -184,6 +184,26 @@ def run_updates(ns, scenario):
     return UpdateTrace(setup, steps)
 
 
+def run_updates_with_a_late_parameter(ns, scenario, value, grad):
+    """``run_updates`` with a parameter ``late`` (holding ``value``) added to
+    the root link after setup and given the gradient ``grad`` before each
+    update; returns ``(trace, [per update: (late's value, its gradient,
+    whether it has no rule)])``."""
+    built, optimizer = prepare(ns, scenario)
+    with built.root.init_scope():
+        built.root.late = ns.Parameter(devices.current().array(value))
+    late = built.root.late
+    setup = snapshot(built, optimizer)
+    steps, seen = [], []
+    for grads in scenario.grads:
+        set_grads(built, grads)
+        late.grad = devices.current().array(grad)
+        optimizer.update()
+        steps.append(snapshot(built, optimizer))
+        seen.append((devices.to_host(late.array), grad_of(late), late.update_rule is None))
+    return UpdateTrace(setup, steps), seen
+
+
 # ---------------------------------------------------------------- a view of a trace
 
 def param_view(snap, path):

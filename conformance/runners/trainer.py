@@ -272,3 +272,41 @@ def run_trainer(ns, out, scenario):
         else:
             log.events.append(('returned', index))
     return log.events
+
+
+def run_without_stop_trigger(ns, out, n, batch_size, left_out):
+    """A trainer without a stop trigger (``stop_trigger=None``, or the
+    argument ``left_out``) over a ``SerialIterator`` of ``n`` examples that
+    does not repeat, with an extension called each iteration that records
+    its calls, ``on_error`` and ``finalize``.  Returns the event log:
+    ``('call', iteration, batch size seen)``, ``('on_error', error type)``,
+    ``('finalize',)``, then ``('raised', type)`` or ``('returned',)``."""
+    events, sizes = [], []
+
+    def loss(*batch):
+        sizes.append(len(batch[0]))
+        return harness.zero_loss(ns)()
+
+    iterator = ns.iterators.SerialIterator(harness.dataset(n), batch_size, repeat=False,
+                                           shuffle=False)
+    optimizer = ns.optimizers.SGD(lr=0.1)
+    optimizer.setup(ns.Chain())
+    updater = ns.training.updaters.StandardUpdater(iterator, optimizer, loss_func=loss)
+    kwargs = {} if left_out else {'stop_trigger': None}
+    trainer = ns.training.Trainer(updater, out=out, **kwargs)
+
+    @ns.training.make_extension(
+        trigger=(1, 'iteration'),
+        on_error=lambda trainer, error, tb: events.append(('on_error', type(error).__name__)),
+        finalizer=lambda: events.append(('finalize',)))
+    def record(trainer):
+        events.append(('call', trainer.updater.iteration, sizes[-1]))
+
+    trainer.extend(record)
+    try:
+        trainer.run(show_loop_exception_msg=False)
+    except Exception as error:
+        events.append(('raised', type(error).__name__))
+    else:
+        events.append(('returned',))
+    return events

@@ -112,6 +112,15 @@ CAUGHT = {
         'test_a_report_scope_collects_into_its_dict_and_restores_the_previous_one'}),
     'observation_reporter_unregistered_observer_unprefixed': (OBSERVATION, {
         'test_a_reporter_stores_each_observers_values_under_its_registered_name'}),
+    # SEMANTICS J1: the observers a trainer registers when it is built.
+    'observation_trainer_registers_only_the_targets': (OBSERVATION, {
+        'test_the_trainer_registers_every_link_of_each_optimizers_target_as_an_observer'}),
+    'observation_trainer_registers_only_main': (OBSERVATION, {
+        'test_the_trainer_registers_every_link_of_each_optimizers_target_as_an_observer'}),
+    'observation_trainer_child_observers_double_slash': (OBSERVATION, {
+        'test_the_trainer_registers_every_link_of_each_optimizers_target_as_an_observer'}),
+    'observation_trainer_registers_observers_when_run': (OBSERVATION, {
+        'test_the_trainer_registers_every_link_of_each_optimizers_target_as_an_observer'}),
     'evaluator_warns_for_any_repeating_iterator': (EVALUATOR, {
         'test_evaluator_warns_once_per_repeating_chainer_iterator'}),
     'evaluator_progress_bar_message_lowercase': (EVALUATOR, {

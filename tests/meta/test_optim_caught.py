@@ -44,6 +44,16 @@ CAUGHT = {
         'test_each_optimizer_proxies_its_documented_hyperparameters'}),
     'hyper_adam_final_lr_not_proxied': (HYPER, {
         'test_adam_holds_adabounds_hyperparameters'}),
+    # Link traversal (found by a mutation sample of reference/link.py, seed 7).
+    'link_chainlist_children_named_without_uninitialized': (FORMULAS, {
+        'test_a_link_tree_is_walked_in_chainers_order_by_every_accessor'}),
+    'link_chainlist_links_skipself_inverted': (FORMULAS, {
+        'test_a_link_tree_is_walked_in_chainers_order_by_every_accessor'}),
+    # SEMANTICS F7: a parameter added after setup has no rule.
+    'formula_late_parameter_gets_a_rule': (FORMULAS, {
+        'test_a_parameter_added_after_setup_gets_no_rule_and_is_left_alone'}),
+    'formula_parameter_update_needs_a_rule': (FORMULAS, {
+        'test_a_parameter_added_after_setup_gets_no_rule_and_is_left_alone'}),
     'formula_adam_without_first_moment_correction': (FORMULAS, {
         'test_every_rule_follows_its_closed_form_formula'}),
     'formula_rmsprop_eps_always_outside': (FORMULAS, {

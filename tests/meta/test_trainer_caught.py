@@ -17,6 +17,11 @@ LIFECYCLE = 'test_lifecycle.py'
 
 #: broken namespace -> (file, properties that must fail on it)
 CAUGHT = {
+    # SEMANTICS B7: no stop trigger, an iterator that does not repeat.
+    'lifecycle_stop_iteration_ends_the_run': (LIFECYCLE, {
+        'test_without_a_stop_trigger_a_run_ends_only_by_the_error_of_an_exhausted_iterator'}),
+    'lifecycle_no_stop_trigger_means_one_epoch': (LIFECYCLE, {
+        'test_without_a_stop_trigger_a_run_ends_only_by_the_error_of_an_exhausted_iterator'}),
     'lifecycle_extension_list_read_every_iteration': (LIFECYCLE, {
         'test_an_extension_registered_while_running_joins_only_the_next_run'}),
     'schedule_interval_compares_with_the_last_iteration': (SCHEDULE, {
