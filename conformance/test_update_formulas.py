@@ -127,57 +127,6 @@ def test_cleared_grads_become_zeros_and_state_starts_at_first_update(out_dir, ns
                 f'{path} state after update {k}: {layout}, expected {expected_layout}')
 
 
-@rule(FAMILY, source='chainer/link.py:Link.namedparams@v7.8.1; Chain.namedparams@v7.8.1; '
-      'ChainList.namedparams@v7.8.1; Chain.links@v7.8.1; ChainList.links@v7.8.1; '
-      'Chain.namedlinks@v7.8.1; ChainList.namedlinks@v7.8.1; Chain.children@v7.8.1')
-@given(tree=strategies.link_trees(), uninitialized=st.lists(st.booleans(), min_size=5,
-                                                           max_size=5))
-def test_a_link_tree_is_walked_in_chainers_order_by_every_accessor(ns, tree, uninitialized):
-    """The order in which setup, updates and hooks meet parameters: a link's
-    own parameters by sorted name, then its children's (a Chain's by sorted
-    name, a ChainList's by index), depth first.  ``params`` and
-    ``namedparams`` (paths like ``/l1/0/W``) list uninitialized parameters
-    too unless ``include_uninit=False``; ``links`` and ``namedlinks``
-    (``'/'`` for the link itself) start with the link unless
-    ``skipself=True``; ``children`` lists the direct children."""
-    paths = tree.param_paths()
-    init = {path: numpy.zeros(tree.shapes()[path], dtype=numpy.float32)
-            for path, left in zip(paths, uninitialized) if not left}
-    built = runner.Built(ns, tree, init)
-    root, links = built.root, tree.link_paths()
-    initialized = [path for path in paths if path in init]
-    children = [path for path in links if path.count('/') == 1]
-    param_at = {id(param): path for path, param in built.params.items()}
-    link_at = {id(link): path for path, link in built.links.items()}
-
-    def at(objects, table):       # the tree path of each object returned
-        return [table.get(id(obj), '<not in the tree>') for obj in objects]
-
-    def pairs(named, table):      # (path returned, tree path of the object returned)
-        return [(path, table.get(id(obj), '<not in the tree>')) for path, obj in named]
-
-    calls = {
-        'namedparams()': (pairs(root.namedparams(), param_at), [(p, p) for p in paths]),
-        'namedparams(include_uninit=False)': (
-            pairs(root.namedparams(include_uninit=False), param_at),
-            [(p, p) for p in initialized]),
-        'params()': (at(root.params(), param_at), paths),
-        'params(include_uninit=False)': (at(root.params(include_uninit=False), param_at),
-                                         initialized),
-        'namedlinks()': (pairs(root.namedlinks(), link_at),
-                         [('/', '')] + [(p, p) for p in links[1:]]),
-        'namedlinks(skipself=True)': (pairs(root.namedlinks(skipself=True), link_at),
-                                      [(p, p) for p in links[1:]]),
-        'links()': (at(root.links(), link_at), links),
-        'links(skipself=True)': (at(root.links(skipself=True), link_at), links[1:]),
-        'children()': (at(root.children(), link_at), children),
-    }
-    for call, (got, expected) in calls.items():
-        assert got == expected, (
-            f'{call} of the tree {tree} (uninitialized: {sorted(set(paths) - set(init))}), '
-            f'as tree paths: got {got}, expected {expected}')
-
-
 @rule(FAMILY, source='chainer/optimizer.py:Optimizer.setup, GradientMethod.update@v7.8.1; '
       'chainer/variable.py:Parameter.update@v7.8.1 (SEMANTICS F7)')
 @given(scenario=strategies.update_scenarios(trees=SMALL_TREES, max_steps=3))

@@ -1,6 +1,7 @@
 """The update-rule families (frozen parameters, lr scaling, hyperparameters,
-update formulas, optimizer hooks) catch realistic breakages of the
-reference, and pass on the unbroken reference.
+update formulas, optimizer hooks) and the Link API the optimizers walk
+catch realistic breakages of the reference, and pass on the unbroken
+reference.
 
 Each broken namespace in ``tests/broken`` breaks one rule; the properties
 that pin that rule must fail on it.
@@ -14,6 +15,7 @@ LR = 'test_lr_scaling.py'
 HYPER = 'test_hyperparameters.py'
 FORMULAS = 'test_update_formulas.py'
 HOOKS = 'test_optimizer_hooks.py'
+LINKS = 'test_links.py'
 
 #: broken namespace -> (file, properties that must fail on it)
 CAUGHT = {
@@ -44,11 +46,23 @@ CAUGHT = {
         'test_each_optimizer_proxies_its_documented_hyperparameters'}),
     'hyper_adam_final_lr_not_proxied': (HYPER, {
         'test_adam_holds_adabounds_hyperparameters'}),
-    # Link traversal (found by a mutation sample of reference/link.py, seed 7).
-    'link_chainlist_children_named_without_uninitialized': (FORMULAS, {
+    # The Link API (found by a mutation sample of reference/link.py, seed 7).
+    'link_chainlist_children_named_without_uninitialized': (LINKS, {
         'test_a_link_tree_is_walked_in_chainers_order_by_every_accessor'}),
-    'link_chainlist_links_skipself_inverted': (FORMULAS, {
+    'link_chainlist_links_skipself_inverted': (LINKS, {
         'test_a_link_tree_is_walked_in_chainers_order_by_every_accessor'}),
+    'link_copy_share_copies_the_arrays': (LINKS, {
+        'test_copy_shares_or_copies_the_parameters_as_its_mode_says'}),
+    'link_copy_share_keeps_the_gradients': (LINKS, {
+        'test_copy_shares_or_copies_the_parameters_as_its_mode_says'}),
+    'link_copy_copy_is_shallow': (LINKS, {
+        'test_copy_shares_or_copies_the_parameters_as_its_mode_says'}),
+    'link_copy_init_does_not_initialize': (LINKS, {
+        'test_copy_shares_or_copies_the_parameters_as_its_mode_says'}),
+    'link_chainlist_delitem_keeps_names': (LINKS, {
+        'test_a_chain_list_edited_as_a_list_names_its_children_by_position'}),
+    'link_chainlist_insert_names_only_the_new_link': (LINKS, {
+        'test_a_chain_list_edited_as_a_list_names_its_children_by_position'}),
     # SEMANTICS F7: a parameter added after setup has no rule.
     'formula_late_parameter_gets_a_rule': (FORMULAS, {
         'test_a_parameter_added_after_setup_gets_no_rule_and_is_left_alone'}),
@@ -94,5 +108,5 @@ def test_broken_namespace_is_caught(pytester, broken):
 
 
 def test_update_rule_families_pass_on_the_reference(pytester):
-    result = run_suite(pytester, 'reference', FROZEN, LR, HYPER, FORMULAS, HOOKS)
+    result = run_suite(pytester, 'reference', FROZEN, LR, HYPER, FORMULAS, HOOKS, LINKS)
     assert result.ret == 0, '\n'.join(result.outlines[-40:])
