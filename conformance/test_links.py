@@ -1,6 +1,7 @@
 """The Link API a training script builds its model with (family 'api'):
 the order in which a link tree is walked (the order setup, updates and hooks
-meet parameters), ``copy`` in its three modes, and editing a ``ChainList``.
+meet parameters), ``copy`` in its three modes, editing a ``ChainList``, and
+what a link registers as parameters, persistent values and children.
 
 Link trees are the optimizer families' (``strategies/optim.py``), built by
 ``runners/optim.py``.
@@ -241,3 +242,113 @@ def test_a_chain_list_edited_as_a_list_names_its_children_by_position(ns, start,
     assert str(error.value) == 'ChainList indices must be integers or slices, not str', (
         f"chain_list['0'] = <link>: TypeError {str(error.value)!r}, expected Chainer's "
         "'ChainList indices must be integers or slices, not str'")
+
+
+REGISTRATIONS = ('param', 'plain', 'add_param', 'add_persistent', 'register_persistent', 'child',
+                 'add_link', 'del')
+
+
+def expected_registration(kinds, op, name):
+    """Chainer's outcome of ``op`` on attribute ``name`` of a Chain whose
+    attributes are ``kinds`` (name -> 'param', 'persistent', 'held' (a
+    persistent value holding a Parameter), 'child' or 'attr'): ``(new
+    kinds, (error type, message) or None)``, or None where
+    the property does not go (an edit mixing a child with a parameter or a
+    persistent value, which Chainer leaves half registered)."""
+    kind, after = kinds.get(name), dict(kinds)
+    exists = 'attribute exists'
+    if op in ('param', 'plain'):
+        if kind in ('child', 'persistent', 'held'):
+            return None
+        after[name] = 'param' if op == 'param' or kind == 'param' else 'attr'
+        return after, None
+    if op == 'add_param':
+        if kind is not None:
+            return kinds, ('AttributeError', f'cannot register a new parameter {name}: {exists}')
+        after[name] = 'param'
+        return after, None
+    if op == 'add_persistent':
+        if kind is not None:
+            return kinds, ('AttributeError',
+                           f'cannot register a new persistent value {name}: {exists}')
+        after[name] = 'persistent'
+        return after, None
+    if op == 'register_persistent':
+        if kind == 'child':
+            return None
+        if kind is None:
+            return kinds, ('AttributeError',
+                           f'cannot register non-existent attribute {name} as a persistent value')
+        after[name] = 'held'      # a persistent value holding a Parameter
+        return after, None
+    if op in ('child', 'add_link'):
+        if kind is not None:
+            return kinds, ('AttributeError', f'cannot register a new link {name}: {exists}')
+        after[name] = 'child'
+        return after, None
+    if kind is None:      # del of a missing attribute: Python's own AttributeError
+        return kinds, ('AttributeError', None)
+    del after[name]
+    return after, None
+
+
+@rule(FAMILY, source='chainer/link.py:Link.__setattr__@v7.8.1; Link.__delattr__@v7.8.1; '
+      'Link.add_param@v7.8.1; Link.add_persistent@v7.8.1; Link.register_persistent@v7.8.1; '
+      'Chain.__setattr__@v7.8.1; Chain.add_link@v7.8.1; Link.serialize@v7.8.1 (SEMANTICS E13)')
+@given(edits=st.lists(st.tuples(st.sampled_from(REGISTRATIONS), st.sampled_from('abc')),
+                      min_size=1, max_size=8))
+def test_a_chain_registers_what_init_scope_and_the_add_methods_give_it(ns, edits):
+    """A Parameter assigned inside ``init_scope`` is registered (and is no
+    longer a persistent value), one assigned outside is a plain attribute
+    unless the name is a parameter already; ``add_param``,
+    ``add_persistent`` and a child link (inside ``init_scope`` or through
+    ``add_link``) refuse a name in use, ``register_persistent`` one that
+    does not exist, each with Chainer's ``AttributeError``;
+    ``register_persistent`` turns a parameter into a persistent value and
+    ``del`` unregisters.  ``namedparams``, ``children`` and what
+    ``serialize`` writes (where no persistent value holds a Parameter)
+    follow."""
+    chain, kinds, done = ns.Chain(), {}, []
+    for k, (op, name) in enumerate(edits):
+        outcome = expected_registration(kinds, op, name)
+        if outcome is None:
+            continue
+        kinds_after, error = outcome
+        value = numpy.full(2, k, dtype=numpy.float32)
+        try:
+            if op == 'param':
+                with chain.init_scope():
+                    setattr(chain, name, ns.Parameter(value))
+            elif op == 'plain':
+                setattr(chain, name, ns.Parameter(value))
+            elif op == 'add_param':
+                chain.add_param(name, (2,), initializer=float(k))
+            elif op == 'add_persistent':
+                chain.add_persistent(name, k)
+            elif op == 'register_persistent':
+                chain.register_persistent(name)
+            elif op == 'child':
+                with chain.init_scope():
+                    setattr(chain, name, ns.Link())
+            elif op == 'add_link':
+                chain.add_link(name, ns.Link())
+            else:
+                delattr(chain, name)
+            raised = None
+        except Exception as caught:  # compared with Chainer's below
+            raised = (type(caught).__name__, str(caught) if error and error[1] else None)
+        done.append(f'{op}({name!r})')
+        assert raised == error, (
+            f'after {"; ".join(done[:-1]) or "nothing"}: {done[-1]} raised {raised}, '
+            f'expected {error}')
+        kinds = kinds_after
+    of = lambda kind: sorted(name for name, k in kinds.items() if k == kind)  # NOQA: E731
+    got = {'namedparams': [path for path, _ in chain.namedparams()],
+           'children': [link.name for link in chain.children()]}
+    expected = {'namedparams': ['/' + name for name in of('param')], 'children': of('child')}
+    if not of('held'):        # a Parameter held as a persistent value does not serialize
+        serializer = ns.serializers.DictionarySerializer()
+        chain.serialize(serializer)
+        got['serialize'] = sorted(serializer.target)
+        expected['serialize'] = sorted(of('param') + of('persistent'))
+    assert got == expected, f'after {"; ".join(done)}: {got}, expected {expected}'

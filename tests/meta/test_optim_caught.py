@@ -59,6 +59,12 @@ CAUGHT = {
         'test_copy_shares_or_copies_the_parameters_as_its_mode_says'}),
     'link_copy_init_does_not_initialize': (LINKS, {
         'test_copy_shares_or_copies_the_parameters_as_its_mode_says'}),
+    'link_register_persistent_keeps_the_parameter': (LINKS, {
+        'test_a_chain_registers_what_init_scope_and_the_add_methods_give_it'}),
+    'link_parameter_outside_init_scope_registered': (LINKS, {
+        'test_a_chain_registers_what_init_scope_and_the_add_methods_give_it'}),
+    'link_add_persistent_overwrites': (LINKS, {
+        'test_a_chain_registers_what_init_scope_and_the_add_methods_give_it'}),
     'link_chainlist_delitem_keeps_names': (LINKS, {
         'test_a_chain_list_edited_as_a_list_names_its_children_by_position'}),
     'link_chainlist_insert_names_only_the_new_link': (LINKS, {
