@@ -189,3 +189,87 @@ def test_evaluator_with_progress_bar_refuses_an_iterator_without_a_position(ns, 
     assert str(error.value) == NO_PROGRESS, (
         f'an iterator without {lacking}: message\n expected: {NO_PROGRESS!r}\n got:      '
         f'{str(error.value)!r}')
+
+
+def one_shot_iterator(ns, examples, batch_size):
+    """A validation iterator (an ``ns.dataset.Iterator``) without ``reset``:
+    batches of ``examples`` in order, once; ``copy.copy`` gives one at the
+    same position."""
+    class OneShotIterator(ns.dataset.Iterator):
+        position = 0
+
+        def __iter__(self):
+            return self
+
+        def __next__(self):
+            if self.position >= len(examples):
+                raise StopIteration
+            batch = examples[self.position:self.position + batch_size]
+            self.position += len(batch)
+            return batch
+
+    return OneShotIterator()
+
+
+NO_RESET = ('This iterator does not have the reset method. Evaluator copies the iterator '
+            'instead of resetting. This behavior is deprecated. Please implement the reset '
+            'method.')
+
+
+@rule('evaluator', source='chainer/training/extensions/evaluator.py:Evaluator.__init__@v7.8.1; '
+      'Evaluator.evaluate@v7.8.1; Evaluator.get_iterator@v7.8.1; '
+      'Evaluator.get_all_iterators@v7.8.1; Evaluator.get_target@v7.8.1; '
+      'Evaluator.get_all_targets@v7.8.1 (SEMANTICS M7)')
+@given(n=st.integers(1, 6), batch_size=st.integers(1, 3), resettable=st.booleans(),
+       as_dicts=st.booleans(), evaluations=st.integers(1, 2))
+def test_evaluator_resets_its_iterator_or_warns_and_evaluates_a_copy(
+        ns, n, batch_size, resettable, as_dicts, evaluations):
+    """``Evaluator`` keeps the iterator and the target it is given (a single
+    one as ``'main'``) for ``get_iterator``/``get_all_iterators`` and
+    ``get_target``/``get_all_targets``, the latter returning new dicts.
+    Each ``evaluate()`` (under a reporter) resets the iterator and runs over
+    it, so the iterator given ends its pass; an iterator without ``reset``
+    is copied instead, with a ``DeprecationWarning``, and stays where it
+    was."""
+    items = harness.dataset(n)
+    iterator = (ns.iterators.SerialIterator(items, batch_size, repeat=False, shuffle=False)
+                if resettable else one_shot_iterator(ns, items, batch_size))
+    target, other = ns.Chain(), ns.Chain()
+    iterators = {'main': iterator} if as_dicts else iterator
+    targets = {'main': target, 'other': other} if as_dicts else target
+    seen = []
+    evaluator = ns.training.extensions.Evaluator(
+        iterators, targets, eval_func=lambda batch: seen[-1].extend(int(x) for x in batch.ravel()))
+    given_targets = {'main': target, 'other': other} if as_dicts else {'main': target}
+    accessors = {
+        "get_iterator('main') is the iterator": evaluator.get_iterator('main') is iterator,
+        'get_all_iterators() holds it as main': evaluator.get_all_iterators() == {'main': iterator},
+        "get_target('main') is the target": evaluator.get_target('main') is target,
+        'get_all_targets() holds the targets': evaluator.get_all_targets() == given_targets,
+        'get_all_iterators() returns a new dict':
+            evaluator.get_all_iterators() is not evaluator.get_all_iterators(),
+        'get_all_targets() returns a new dict':
+            evaluator.get_all_targets() is not evaluator.get_all_targets()}
+    wrong = [what for what, holds in accessors.items() if not holds]
+    assert not wrong, (
+        f'Evaluator({"dicts" if as_dicts else "an iterator and a target"}): not so: {wrong}')
+    for _ in range(evaluations):
+        seen.append([])
+        with warnings.catch_warnings(record=True) as caught, ns.Reporter():
+            warnings.simplefilter('always')
+            evaluator.evaluate()
+        warned = [str(w.message) for w in caught if issubclass(w.category, DeprecationWarning)]
+        assert warned == ([] if resettable else [NO_RESET]), (
+            f'evaluate() over an iterator {"with" if resettable else "without"} reset warned '
+            f'{warned}, expected {[] if resettable else [NO_RESET]}')
+    assert seen == [list(range(n))] * evaluations, (
+        f'{evaluations} evaluations over {n} examples in batches of {batch_size} saw {seen}')
+    if resettable:
+        assert (iterator.epoch, iterator.current_position) == (1, 0), (
+            f'after evaluate(), the SerialIterator given is at epoch {iterator.epoch}, position '
+            f'{iterator.current_position}: expected the end of its pass (1, 0), the iterator '
+            'itself reset and run over, not a copy')
+    else:
+        assert iterator.position == 0, (
+            f'evaluate() moved the iterator without reset to {iterator.position}: expected a copy '
+            'run over and the original left where it was')

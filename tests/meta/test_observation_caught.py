@@ -112,6 +112,9 @@ CAUGHT = {
         'test_a_report_scope_collects_into_its_dict_and_restores_the_previous_one'}),
     'observation_reporter_unregistered_observer_unprefixed': (OBSERVATION, {
         'test_a_reporter_stores_each_observers_values_under_its_registered_name'}),
+    # Found by held-out mutation (seed 6).
+    'observation_micro_average_skips_only_without_both_keys': (OBSERVATION, {
+        'test_micro_average_reports_summed_ratios_and_consults_its_trigger_only_with_both_keys'}),
     # SEMANTICS J1: the observers a trainer registers when it is built.
     'observation_trainer_registers_only_the_targets': (OBSERVATION, {
         'test_the_trainer_registers_every_link_of_each_optimizers_target_as_an_observer'}),
@@ -121,6 +124,11 @@ CAUGHT = {
         'test_the_trainer_registers_every_link_of_each_optimizers_target_as_an_observer'}),
     'observation_trainer_registers_observers_when_run': (OBSERVATION, {
         'test_the_trainer_registers_every_link_of_each_optimizers_target_as_an_observer'}),
+    # Found by held-out mutation (seed 6).
+    'evaluator_copies_every_iterator': (EVALUATOR, {
+        'test_evaluator_resets_its_iterator_or_warns_and_evaluates_a_copy'}),
+    'evaluator_get_all_targets_is_its_own_dict': (EVALUATOR, {
+        'test_evaluator_resets_its_iterator_or_warns_and_evaluates_a_copy'}),
     'evaluator_warns_for_any_repeating_iterator': (EVALUATOR, {
         'test_evaluator_warns_once_per_repeating_chainer_iterator'}),
     'evaluator_progress_bar_message_lowercase': (EVALUATOR, {

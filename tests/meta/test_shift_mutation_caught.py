@@ -24,6 +24,10 @@ CAUGHT = {
         'test_shift_values_are_the_very_numbers_chainers_formulas_yield[StepShift]'}),
     'shift_autoload_int_becomes_float': (RESUME, {
         'test_autoload_resumes_a_shift_that_started_from_an_int'}),
+    # Found by held-out mutation (seed 6): seen under NumPy 1 only by its type.
+    'shift_step_shift_first_value_restored_as_a_float': (RESUME, {
+        'test_resume_keeps_the_scalar_type_of_a_shifted_value[SGD]',
+        'test_resume_keeps_the_scalar_type_of_a_shifted_value[NesterovAG]'}),
 }
 
 
