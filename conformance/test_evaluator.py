@@ -234,18 +234,18 @@ def test_evaluator_resets_its_iterator_or_warns_and_evaluates_a_copy(
     items = harness.dataset(n)
     iterator = (ns.iterators.SerialIterator(items, batch_size, repeat=False, shuffle=False)
                 if resettable else one_shot_iterator(ns, items, batch_size))
-    target, other = ns.Chain(), ns.Chain()
-    iterators = {'main': iterator} if as_dicts else iterator
-    targets = {'main': target, 'other': other} if as_dicts else target
+    target = ns.Chain()
+    targets = {'main': target, 'other': ns.Chain()} if as_dicts else {'main': target}
     seen = []
     evaluator = ns.training.extensions.Evaluator(
-        iterators, targets, eval_func=lambda batch: seen[-1].extend(int(x) for x in batch.ravel()))
-    given_targets = {'main': target, 'other': other} if as_dicts else {'main': target}
+        {'main': iterator} if as_dicts else iterator, targets if as_dicts else target,
+        eval_func=lambda batch: seen[-1].extend(int(x) for x in batch.ravel()))
     accessors = {
         "get_iterator('main') is the iterator": evaluator.get_iterator('main') is iterator,
-        'get_all_iterators() holds it as main': evaluator.get_all_iterators() == {'main': iterator},
+        'get_all_iterators() holds it as main':
+            evaluator.get_all_iterators() == {'main': iterator},
         "get_target('main') is the target": evaluator.get_target('main') is target,
-        'get_all_targets() holds the targets': evaluator.get_all_targets() == given_targets,
+        'get_all_targets() holds the targets': evaluator.get_all_targets() == targets,
         'get_all_iterators() returns a new dict':
             evaluator.get_all_iterators() is not evaluator.get_all_iterators(),
         'get_all_targets() returns a new dict':

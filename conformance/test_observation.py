@@ -311,8 +311,8 @@ def test_the_trainer_registers_every_link_of_each_optimizers_target_as_an_observ
     with it raises ``KeyError``."""
     trees = {'main': main} if other is None else {'main': main, other_name: other}
     observation, refused = runner.trainer_observers(ns, out_dir, trees)
-    registered = [f'{name}{path}' for name, tree in trees.items() for path in tree.link_paths()]
     paths = {name: tree.link_paths() for name, tree in trees.items()}
+    registered = [f'{name}{path}' for name, links in paths.items() for path in links]
     context = f'optimizer targets and their links by path (namedlinks): {paths}'
     refused_registered = [(name, path) for name, path, _ in refused if name != 'late']
     assert not refused_registered, (
@@ -904,11 +904,12 @@ def same_but_the_last_digit(text, expected, scale):
     """Whether two PrintReport outputs have the same lines, each of the same
     words (and length, where the words are equal), a number allowed to
     differ by one in its last printed (sixth significant) digit or by
-    float32's rounding of values of magnitude ``scale``.  Why: a resumed run sums the interval's values on
-    from the snapshot's float64 ones, where under NumPy 2 (NEP 50) the
-    uninterrupted run sums a reported float32 in float32; the means then
-    differ in their last bits (a tiny value next to a float32 is lost
-    there), and ``{:g}`` can round them apart."""
+    float32's rounding of values of magnitude ``scale``.  Why: a resumed
+    run sums the interval's values on from the snapshot's float64 ones,
+    where under NumPy 2 (NEP 50) the uninterrupted run sums a reported
+    float32 in float32; the means then differ in their last bits (a tiny
+    value next to a float32 is lost there), and ``{:g}`` can round them
+    apart."""
     lines, wanted = text.splitlines(), expected.splitlines()
     if len(lines) != len(wanted):
         return False

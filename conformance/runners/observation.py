@@ -14,6 +14,7 @@ import numpy
 
 from conformance import harness
 from conformance.models import observation as model
+from conformance.runners.optim import Built
 from conformance.runners.training import read_npz
 
 WRITER, EDITOR, READER = 300, 200, 100
@@ -234,7 +235,6 @@ def trainer_observers(ns, out, trees):
     what the trainer's observation holds after the update, and per report
     that raised ``KeyError``, ``(optimizer name or 'late', path or which
     late link, message)``."""
-    from conformance.runners.optim import Built
     built = {name: Built(ns, tree, {}) for name, tree in trees.items()}
     optimizers = {}
     for name, links in built.items():

@@ -281,11 +281,11 @@ def run_without_stop_trigger(ns, out, n, batch_size, left_out):
     its calls, ``on_error`` and ``finalize``.  Returns the event log:
     ``('call', iteration, batch size seen)``, ``('on_error', error type)``,
     ``('finalize',)``, then ``('raised', type)`` or ``('returned',)``."""
-    events, sizes = [], []
+    events, sizes, zero_loss = [], [], harness.zero_loss(ns)
 
     def loss(*batch):
         sizes.append(len(batch[0]))
-        return harness.zero_loss(ns)()
+        return zero_loss()
 
     iterator = ns.iterators.SerialIterator(harness.dataset(n), batch_size, repeat=False,
                                            shuffle=False)

@@ -1,5 +1,7 @@
 """Broken: ``Evaluator.evaluate`` runs over a copy of its iterator even
 when the iterator can reset, warning as for one without ``reset``."""
+import copy
+
 import reference
 from reference import *  # NOQA
 
@@ -19,7 +21,6 @@ class _WithoutReset:
         return getattr(self._iterator, name)
 
     def __copy__(self):
-        import copy
         return copy.copy(self._iterator)
 
 
