@@ -4,7 +4,11 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
-PYTEST := $(PY) -m pytest
+# pytest-xdist workers for every pytest run below (WORKERS=0: serial); the
+# outcomes are those of a serial run with the same seed (tests/test_xdist.py).
+WORKERS ?= auto
+XDIST := -n $(WORKERS)
+PYTEST := $(PY) -m pytest $(XDIST)
 
 .PHONY: conformance matrix test test-own test-reference test-chainer test-blas test-numpy2 test-py3.12 test-py3.13 gpu-check-build gpu-check-dry sweep dist fixtures venv clean
 
@@ -79,9 +83,9 @@ test-chainer: $(STAMP)
 # and the meta-tests of breakages only NumPy 2 shows run here.
 define lane
 	$(1)/bin/python fixtures/record.py --check
-	$(1)/bin/python -m pytest -q tests/test_fixtures.py tests/meta/test_numpy2_caught.py
-	$(1)/bin/python -m pytest conformance --impl=chainer
-	$(1)/bin/python -m pytest conformance --impl=reference
+	$(1)/bin/python -m pytest $(XDIST) -q tests/test_fixtures.py tests/meta/test_numpy2_caught.py
+	$(1)/bin/python -m pytest $(XDIST) conformance --impl=chainer
+	$(1)/bin/python -m pytest $(XDIST) conformance --impl=reference
 endef
 
 test-numpy2: $(NP2_VENV)/.installed
