@@ -12,7 +12,10 @@ import contextlib
 import copy
 import functools
 import multiprocessing
+import os
+import shutil
 import signal
+import tempfile
 import threading
 import time
 
@@ -50,17 +53,30 @@ def finalize(iterator):
 
 
 @contextlib.contextmanager
-def hang_guard(seconds):
+def hang_guard(seconds, raised=None, grace=None):
     """Raise ``TimeoutError`` in the block after ``seconds`` (main thread
-    only: SIGALRM; elsewhere the block runs unguarded)."""
+    only: SIGALRM; elsewhere the block runs unguarded).
+
+    With ``raised`` (a ``Failing`` dataset) also ``grace`` seconds after the
+    dataset raised: the long guard covers starting a worker pool on a loaded
+    machine, and need not be waited out once the error exists and only its
+    delivery is awaited.
+    """
     if threading.current_thread() is not threading.main_thread():
         yield
         return
+    deadline = time.monotonic() + seconds
 
     def hung(signum, frame):
-        raise TimeoutError(f'no answer within {seconds} s: the iterator hangs')
+        now = time.monotonic()
+        if now >= deadline:
+            raise TimeoutError(f'no answer within {seconds} s: the iterator hangs')
+        if raised is not None and raised.raised_before(now - grace):
+            raise TimeoutError(f'no answer within {grace} s of the dataset raising: '
+                               'the iterator hangs')
     previous = signal.signal(signal.SIGALRM, hung)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
+    poll = seconds if raised is None else min(seconds, 0.1)
+    signal.setitimer(signal.ITIMER_REAL, poll, poll)
     try:
         yield
     finally:
@@ -191,16 +207,30 @@ class DatasetError(Exception):
 
 
 class Failing:
-    def __init__(self, n, bad):
-        self.n, self.bad = n, bad
+    """A dataset whose item ``bad`` raises ``DatasetError``; the first raise,
+    in whichever thread or process, creates the file ``marker``."""
+
+    def __init__(self, n, bad, marker):
+        self.n, self.bad, self.marker = n, bad, marker
 
     def __len__(self):
         return self.n
 
     def __getitem__(self, index):
         if index == self.bad:
+            with open(self.marker, 'a'):
+                pass
             raise DatasetError(int(index))
         return item(index)
+
+    def raised_before(self, moment):
+        """Whether the dataset raised before ``moment`` (``time.monotonic``);
+        the first call that sees the marker starts the clock."""
+        if getattr(self, '_seen', None) is None:
+            if not os.path.exists(self.marker):
+                return False
+            self._seen = time.monotonic()
+        return self._seen < moment
 
 
 def workers():
@@ -219,6 +249,10 @@ def left_behind(before, wait=2.0):
         time.sleep(0.01)
 
 
+#: Seconds from the dataset's raise to the ``next()`` that reports it.
+DELIVERY_GRACE = 3.0
+
+
 def run_failing(ns, kind, scenario, options, bad, timeout=2.0):
     """Iterate a dataset that raises at index ``bad`` until the batch that
     holds it: ``(outcomes, left)``, the outcome of each ``next()`` (the
@@ -226,9 +260,11 @@ def run_failing(ns, kind, scenario, options, bad, timeout=2.0):
     by the run still alive after ``finalize()``."""
     before = workers()
     outcomes, iterator = [], None
+    directory = tempfile.mkdtemp(prefix='conformance-raised-')
+    dataset = Failing(scenario.n, bad, os.path.join(directory, 'raised'))
     try:
-        with hang_guard(timeout):
-            iterator = build(ns, kind, scenario, options, Failing(scenario.n, bad))
+        with hang_guard(timeout, dataset, DELIVERY_GRACE):
+            iterator = build(ns, kind, scenario, options, dataset)
             for _ in range(scenario.steps):
                 try:
                     outcomes.append(list(iterator.next()))
@@ -243,6 +279,7 @@ def run_failing(ns, kind, scenario, options, bad, timeout=2.0):
                 finalize(iterator)
         except TimeoutError:
             outcomes.append('TimeoutError: finalize() hangs')
+        shutil.rmtree(directory, ignore_errors=True)
     left = left_behind(before)
     for worker in left:     # never leave what this run started to later tests
         if isinstance(worker, multiprocessing.Process):
