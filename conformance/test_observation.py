@@ -119,6 +119,7 @@ def test_log_report_with_log_name_none_keeps_its_log_and_writes_no_file(
           "log_name's default 'log', where the docs say a None name writes no file",
           source='chainer/training/extensions/log_report.py:LogReport.__init__@v7.8.1')
 @given(scenario=scenarios.stream_scenarios(max_iterations=3))
+@example(scenario=scenarios.StreamScenario(n=2, batch_size=1, reports=((),)))
 def test_log_report_with_filename_none_writes_no_file(out_dir, ns, scenario):
     """Documented: "filename (str): Name of the log file under the output
     directory. ... If the log name is None, it does not output the log to
@@ -653,6 +654,8 @@ def test_progress_bar_draws_the_training_and_epoch_bars_every_update_interval(
        length=st.tuples(st.integers(1, 6), st.just('iteration'))
        | st.tuples(st.integers(1, 3), st.just('epoch')),
        bar_length=st.integers(1, 20))
+@example(run=(scenarios.StreamScenario(n=2, batch_size=1, reports=()), (1, 'iteration'), 1),
+         length=(2, 'iteration'), bar_length=7)
 def test_progress_bar_honours_training_length_bar_length_and_out(
         out_dir, ns, run, length, bar_length):
     """Documented: ``training_length`` is the "length of whole training"

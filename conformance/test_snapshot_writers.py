@@ -9,7 +9,7 @@ modification times (a coarse file-system clock) picks the same newest file
 import os
 
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import example, given, strategies as st
 
 from conformance import harness
 from conformance.diff import model_mismatch
@@ -77,6 +77,8 @@ QUEUE_WRITERS = ('ThreadQueueWriter', 'ProcessQueueWriter')
           'every snapshot is kept',
           source='chainer/training/extensions/snapshot_writers.py:QueueWriter.__call__@v7.8.1')
 @given(scenario=scenarios.retaining_snapshot_scenarios(), writer=st.sampled_from(QUEUE_WRITERS))
+@example(scenario=scenarios.SnapshotScenario(iterations=2, every=1, n_retains=1, skip=(), at=1),
+         writer='ThreadQueueWriter')
 def test_queue_writers_leave_the_newest_n_retains_snapshots(out_dir, ns, scenario, writer):
     """Documented for ``snapshot``: ``n_retains`` is the "number of snapshot
     files to retain through the cleanup", with a str file name and any

@@ -11,7 +11,7 @@ import dataclasses
 import re
 
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import example, given, strategies as st
 
 from conformance import harness
 from conformance.diff import model_mismatch
@@ -148,6 +148,9 @@ def test_early_stopping_checks_main_loss_each_epoch_by_default(out_dir, ns, case
           'skipped (a warning; the values carry over), where the docs compare "the mean of the '
           'accumulated values" of the interval', source=EARLY_SOURCE.split(' (')[0])
 @given(scenario=scenarios.early_stopping_gap_scenarios())
+@example(scenario=scenarios.ValueScenario(n=100, batch_size=1, values=(0.0, 0.0, 0.5, None),
+                                          check=(2, 'iteration'), mode='min',
+                                          max_trigger=(5, 'iteration')))
 def test_early_stopping_compares_the_interval_mean_even_when_the_check_iteration_lacks_it(
         out_dir, ns, scenario):
     """Documented: "At the end of each interval, it computes the mean of the
