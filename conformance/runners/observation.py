@@ -338,6 +338,21 @@ def image_taker(path, files):
     return take_file
 
 
+def _grid_shown(axis):
+    """Whether ``axis`` draws its major grid lines, without creating ticks
+    (``get_gridlines`` makes every tick the locator asks for, most of the
+    cost of a figure): the ticks made so far show it, and a tick made later
+    takes the first one's look or, with none made, the axis's tick
+    settings.  Matplotlib versions without those settings: the public way."""
+    made = axis.__dict__.get('majorTicks')
+    if made:
+        return any(tick.gridline.get_visible() for tick in made)
+    settings = getattr(axis, '_major_tick_kw', None)
+    if made is None and settings is not None and 'gridOn' in settings:
+        return bool(settings['gridOn'])
+    return any(line.get_visible() for line in axis.get_gridlines())
+
+
 def run_plot_report(ns, out, scenario, y_keys, x_key, filename, marker, interrupt_at=None,
                     alias=False):
     """``(figures, files, left)``: per figure about to be saved (seen by
@@ -529,7 +544,7 @@ def run_variable_statistics_options(ns, out, tree, data, grads, period, options)
             lines=[points(line.get_xdata(), line.get_ydata()) for line in ax.get_lines()],
             markers=[line.get_marker() for line in ax.get_lines()],
             spans=[_spans(c) for c in ax.collections],
-            grid=any(line.get_visible() for line in ax.get_xgridlines()),
+            grid=_grid_shown(ax.xaxis),
             below=ax.get_axisbelow() is True,
             shared=ax is figure.axes[0] or figure.axes[0].get_shared_x_axes().joined(
                 figure.axes[0], ax))
