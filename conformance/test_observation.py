@@ -330,21 +330,44 @@ def test_the_trainer_registers_every_link_of_each_optimizers_target_as_an_observ
         f'KeyError({NOT_REGISTERED!r}) for each of {late}\n  {context}')
 
 
+#: How a value added to a DictSummary is given: as a number, its value or
+#: its weight in a Variable, or as a vector (which DictSummary leaves out).
+WRAPPINGS = ('plain', 'value', 'weight', 'vector')
+
+
+def _wrapped(ns, value, weight, wrapping):
+    if wrapping == 'value':
+        value = ns.Variable(numpy.asarray(value))
+    elif wrapping == 'vector':
+        value = numpy.full(2, value)
+    if weight is None:
+        return value
+    if wrapping == 'weight':
+        weight = ns.Variable(numpy.asarray(weight))
+    return (value, weight)
+
+
 @rule('observation', source='chainer/reporter.py:Summary.make_statistics@v7.8.1; '
-      'DictSummary.make_statistics@v7.8.1 (SEMANTICS J5)')
+      'DictSummary.add, make_statistics@v7.8.1 (SEMANTICS J5)')
 @given(added=st.lists(st.tuples(st.sampled_from(['a', 'b/c']),
                                 st.sampled_from([0.0, 1.0, -1.5, 2.5, 0.1, 3.0]),
-                                st.none() | st.integers(1, 3)), min_size=1, max_size=6))
+                                st.none() | st.integers(1, 3),
+                                st.sampled_from(WRAPPINGS)), min_size=1, max_size=6))
+@example(added=[('a', 2.5, 2, 'weight'), ('a', 1.0, None, 'value'), ('a', 3.0, 1, 'vector')])
 def test_dict_summary_statistics_are_each_keys_mean_and_standard_deviation(ns, added):
     """``DictSummary.make_statistics()`` gives, per key added, the mean
     ``x / n`` under the key and ``sqrt(x2 / n - mean * mean)`` under
     ``<key>.std``, where ``x``, ``x2`` and ``n`` sum ``w * v``, ``w * v * v``
     and ``w`` over the values added (a ``(value, weight)`` tuple weighs
-    ``w``, a bare value 1)."""
+    ``w``, a bare value 1).  A value or a weight may come as a ``Variable``
+    holding a 0-d array (its array is used); a value that is not a scalar
+    or a 0-d array (a vector) is left out."""
     summary = ns.DictSummary()
     sums = {}
-    for key, value, weight in added:
-        summary.add({key: value if weight is None else (value, weight)})
+    for key, value, weight, wrapping in added:
+        summary.add({key: _wrapped(ns, value, weight, wrapping)})
+        if wrapping == 'vector':
+            continue
         w = 1 if weight is None else weight
         x, x2, n = sums.get(key, (0.0, 0.0, 0))
         sums[key] = (x + w * value, x2 + w * value * value, n + w)
@@ -386,6 +409,40 @@ def test_a_dict_summary_loaded_without_its_names_warns_and_starts_empty(ns, save
     assert target.compute_mean() == {}, (
         f'after loading without _names the summary holds {target.compute_mean()}, expected '
         'nothing')
+
+
+@rule('observation', level='quirk', source='chainer/reporter.py:Summary.serialize, '
+      'DictSummary.serialize@v7.8.1; chainer/training/extensions/log_report.py:'
+      'LogReport.serialize@v7.8.1 (SEMANTICS J5, M1)')
+@given(names=st.lists(st.sampled_from(['main/loss', 'x', 'main/a/b']), min_size=1, max_size=3,
+                      unique=True),
+       log=st.lists(st.fixed_dictionaries({'epoch': st.integers(0, 3),
+                                           'iteration': st.integers(1, 9),
+                                           'main/loss': st.sampled_from([0.5, 1.25, -2.0])}),
+                    max_size=3))
+def test_a_log_report_loaded_without_its_statistics_warns_per_key_and_loads_its_log(
+        ns, names, log):
+    """Loading a ``LogReport`` whose saved summary names keys but holds no
+    statistics for them (``_summary/_summaries/...`` lost) warns ``The
+    previous statistics are not saved.`` once per key (each ``Summary``
+    catches its own ``KeyError``, so LogReport's own ``The statistics are
+    not saved.`` is never reached) and still loads the saved log."""
+    source, target = ns.training.extensions.LogReport(), ns.training.extensions.LogReport()
+    serializer = ns.serializers.DictionarySerializer()
+    serializer.save(source)
+    content = dict(serializer.target)
+    content['_summary/_names'] = numpy.asarray(json.dumps(names))
+    content['_log'] = numpy.asarray(json.dumps(log))
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter('always')
+        ns.serializers.NpzDeserializer(content).load(target)
+    messages = [str(w.message) for w in caught if issubclass(w.category, UserWarning)]
+    expected = ['The previous statistics are not saved.'] * len(names)
+    assert messages == expected, (
+        f'loading a summary naming {names} without their statistics warned {messages}, '
+        f'expected {expected}')
+    assert [dict(entry) for entry in target.log] == log, (
+        f'the log loaded beside the lost statistics is {target.log}, expected the saved {log}')
 
 
 @rule('observation', source='chainer/training/trainer.py:Trainer.run@v7.8.1; '
@@ -813,7 +870,8 @@ def test_variable_statistics_plot_draws_the_chosen_rows_and_statistics_of_every_
     ``max_sample_size``, then that many of them (a random sample); every
     line has the ``marker`` given (none by default); every axis shares the
     x axis and, with ``grid`` (the default), has its grid on, drawn below
-    the data; options that plot nothing are refused."""
+    the data; the figure has the ``figsize`` given (matplotlib's by
+    default); options that plot nothing are refused."""
     chosen, settings = chosen_statistics_options(options)
     assume(settings['report_data'] or settings['report_grad'])
     if max_sample_size is not None:
@@ -864,6 +922,12 @@ def test_variable_statistics_plot_draws_the_chosen_rows_and_statistics_of_every_
         assert grids == want_grids, model_mismatch(
             values, want_grids, grids, f'(grid on, grid below the data, sharing the first '
             f'axis\'s x) of each axis of the figure at iteration {i}', context)
+        sizes_in_effect = {a['size'] for a in axes}
+        want_size = {(tuple(settings['figsize'] or axes[0]['size'][1]), axes[0]['size'][1])}
+        assert sizes_in_effect == want_size, (
+            f'the figure at iteration {i} is {sorted(s for s, _ in sizes_in_effect)} inches, '
+            f'expected figsize {settings["figsize"]} (matplotlib\'s {axes[0]["size"][1]} for '
+            f'None)\n  {context}')
         marker = settings['marker'] or 'None'
         markers = [m for a in axes for m in a['markers']]
         assert all(m == marker for m in markers), (

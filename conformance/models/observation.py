@@ -276,7 +276,7 @@ PERCENTILE_SIGMAS = (0, 0.13, 2.28, 15.87, 50, 84.13, 97.72, 99.87, 100)
 #: ``VariableStatisticsPlot``'s defaults of the options that choose what it plots
 STATISTICS_PLOT_DEFAULTS = dict(report_data=True, report_grad=True, plot_mean=True,
                                 plot_std=True, percentile_sigmas=PERCENTILE_SIGMAS, marker=None,
-                                grid=True)
+                                grid=True, figsize=None)
 
 
 def variable_statistics_figures(values, period):

@@ -538,8 +538,10 @@ def run_variable_statistics_options(ns, out, tree, data, grads, period, options)
         return [float(x) for x in xs], [float(y) for y in ys]
 
     def record(figure, fname):
+        size = (tuple(float(v) for v in figure.get_size_inches()),
+                tuple(float(v) for v in matplotlib.rcParams['figure.figsize']))
         figures.append((trainer.updater.iteration, [dict(
-            title=ax.get_title(), xlabel=ax.get_xlabel(),
+            size=size, title=ax.get_title(), xlabel=ax.get_xlabel(),
             legend=[t.get_text() for t in ax.get_legend().get_texts()],
             lines=[points(line.get_xdata(), line.get_ydata()) for line in ax.get_lines()],
             markers=[line.get_marker() for line in ax.get_lines()],

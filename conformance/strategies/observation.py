@@ -308,13 +308,14 @@ def statistics_options(draw_default):
     """Keyword arguments of a ``VariableStatisticsPlot`` (``draw_default``
     marks one left out): its rows, statistics and percentiles, among them a
     scalar (one percentile; 0 is none) and empty sequences (none), the
-    lines' marker and the grid."""
+    lines' marker, the grid and the figure's size (None: matplotlib's)."""
     flag = st.sampled_from([draw_default, True, False])
     return st.fixed_dictionaries({
         'report_data': flag, 'report_grad': flag, 'plot_mean': flag, 'plot_std': flag,
         'percentile_sigmas': st.just(draw_default) | SIGMAS | st.lists(SIGMAS, max_size=4)
         | st.lists(SIGMAS, max_size=3).map(tuple),
-        'marker': st.sampled_from([draw_default, None, 'x', 'o']), 'grid': flag})
+        'marker': st.sampled_from([draw_default, None, 'x', 'o']), 'grid': flag,
+        'figsize': st.sampled_from([draw_default, None, (3.0, 2.0), (2.5, 4.0)])})
 
 
 def nothing_to_plot_options():

@@ -58,6 +58,8 @@ CAUGHT = {
         'test_variable_statistics_plot_draws_the_chosen_rows_and_statistics_of_every_unpacked_variable'}),
     'observation_statistics_plot_marker_ignored': (OBSERVATION, {
         'test_variable_statistics_plot_draws_the_chosen_rows_and_statistics_of_every_unpacked_variable'}),
+    'observation_statistics_plot_figsize_ignored': (OBSERVATION, {
+        'test_variable_statistics_plot_draws_the_chosen_rows_and_statistics_of_every_unpacked_variable'}),
     'observation_statistics_plot_grad_off_by_default': (OBSERVATION, {
         'test_variable_statistics_plot_draws_the_chosen_rows_and_statistics_of_every_unpacked_variable'}),
     'observation_statistics_plot_nested_targets_ignored': (OBSERVATION, {
@@ -89,6 +91,14 @@ CAUGHT = {
         'test_early_stopping_trigger_stops_the_run_where_patience_runs_out'}),
     'observation_summary_std_is_the_variance': (OBSERVATION, {
         'test_dict_summary_statistics_are_each_keys_mean_and_standard_deviation'}),
+    'observation_dict_summary_variable_weight_dropped': (OBSERVATION, {
+        'test_dict_summary_statistics_are_each_keys_mean_and_standard_deviation'}),
+    'observation_dict_summary_adds_vectors': (OBSERVATION, {
+        'test_dict_summary_statistics_are_each_keys_mean_and_standard_deviation'}),
+    'observation_summary_lost_statistics_escape': (OBSERVATION, {
+        'test_a_log_report_loaded_without_its_statistics_warns_per_key_and_loads_its_log'}),
+    'observation_summary_lost_statistics_silent': (OBSERVATION, {
+        'test_a_log_report_loaded_without_its_statistics_warns_per_key_and_loads_its_log'}),
     'observation_summary_keeps_its_content_without_names': (OBSERVATION, {
         'test_a_dict_summary_loaded_without_its_names_warns_and_starts_empty'}),
     'observation_current_reporter_outermost': (OBSERVATION, {
