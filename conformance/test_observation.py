@@ -413,7 +413,7 @@ def test_a_dict_summary_loaded_without_its_names_warns_and_starts_empty(ns, save
 
 @rule('observation', level='quirk', source='chainer/reporter.py:Summary.serialize, '
       'DictSummary.serialize@v7.8.1; chainer/training/extensions/log_report.py:'
-      'LogReport.serialize@v7.8.1 (SEMANTICS J5, M1)')
+      'LogReport.serialize@v7.8.1 (SEMANTICS J5, J6)')
 @given(names=st.lists(st.sampled_from(['main/loss', 'x', 'main/a/b']), min_size=1, max_size=3,
                       unique=True),
        log=st.lists(st.fixed_dictionaries({'epoch': st.integers(0, 3),
