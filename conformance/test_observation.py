@@ -745,7 +745,8 @@ def test_plot_report_saves_a_figure_of_the_interval_means_of_its_keys_at_each_fi
     or given ``None``; ``file_name`` is an alias),
     ``x_key`` (``'iteration'`` by default) as the x label, one line per
     such key in ``y_keys`` order with all its points and the given marker
-    (``'x'`` by default); with no point it saves nothing.  Resumed from a
+    (``'x'`` by default), after calling ``postprocess(figure, axes, ...)``
+    with that figure and its axes; with no point it saves nothing.  Resumed from a
     ``save_npz`` snapshot of the trainer it goes on with the saved points
     and a fresh interval (summary and trigger)."""
     at = data.draw(st.none() | st.integers(1, scenario.iterations - 1)
@@ -764,10 +765,15 @@ def test_plot_report_saves_a_figure_of_the_interval_means_of_its_keys_at_each_fi
         '(iteration, a PNG) where the image file was written', context)
     shape = [(i, x_key, [(key, xs, marker or 'None') for key, xs, _, _ in lines])
              for i, lines in expected]
-    got = [(i, label, [(key, xs, m) for key, xs, _, m in lines]) for i, label, lines in figures]
+    got = [(i, label, [(key, xs, m) for key, xs, _, m in lines])
+           for i, label, lines, _ in figures]
     assert got == shape, model_mismatch(scenario, shape, got,
                                         '(iteration, x label, [(line, xs, marker)])', context)
-    for (i, lines), (_, _, drawn) in zip(expected, figures):
+    wrong_figure = [i for i, _, _, saved in figures if not saved]
+    assert not wrong_figure, (
+        f'at iterations {wrong_figure} postprocess was not given (figure, axes) with the axes '
+        f'in the figure, or another figure was saved\n  {scenario}\n  {context}')
+    for (i, lines), (_, _, drawn, _) in zip(expected, figures):
         for (key, _, means, values), (_, _, ys, _) in zip(lines, drawn):
             bounds = [mean_bound(v) for v in values]
             assert len(ys) == len(means) and all(

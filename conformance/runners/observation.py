@@ -356,7 +356,9 @@ def _grid_shown(axis):
 def run_plot_report(ns, out, scenario, y_keys, x_key, filename, marker, interrupt_at=None,
                     alias=False):
     """``(figures, files, left)``: per figure about to be saved (seen by
-    ``postprocess``), ``(iteration, x label, [(label, xs, ys, marker)])``;
+    ``postprocess``), ``(iteration, x label, [(label, xs, ys, marker)],
+    whether the figure passed holds the axes passed and is the one then
+    saved)``;
     per update where the image file appeared (a later reader takes it
     away), ``(iteration, whether it is a PNG)`` (only the first figure is
     rendered: ``saving_figures``); the files left in ``out``.
@@ -369,7 +371,7 @@ def run_plot_report(ns, out, scenario, y_keys, x_key, filename, marker, interrup
     matplotlib.use('Agg')
     snapshot = os.path.join(fresh_dir(out), 'snapshot')
     out = fresh_dir(out)
-    figures, files = [], []
+    figures, files, pending = [], [], []
     named = filename not in (DEFAULT, None)
     path = os.path.join(out, filename if named else 'plot.png')
     kwargs = {} if filename == DEFAULT else {
@@ -381,10 +383,11 @@ def run_plot_report(ns, out, scenario, y_keys, x_key, filename, marker, interrup
         trainer = stream_trainer(ns, out, scenario, stop=(stop, 'iteration'))
 
         def postprocess(figure, axes, _):
-            figures.append((trainer.updater.iteration, axes.get_xlabel(), [
+            pending.append(figure if axes in getattr(figure, 'axes', ()) else None)
+            figures.append([trainer.updater.iteration, axes.get_xlabel(), [
                 (line.get_label(), [float(x) for x in line.get_xdata()],
                  [float(y) for y in line.get_ydata()], line.get_marker())
-                for line in axes.get_lines()]))
+                for line in axes.get_lines()], False])
 
         # filename= is Chainer 7's (file_name= before): a lack if refused.
         trainer.extend(harness.call_with(
@@ -394,16 +397,20 @@ def run_plot_report(ns, out, scenario, y_keys, x_key, filename, marker, interrup
         trainer.extend(image_taker(path, files), priority=READER - 50)
         return trainer
 
-    with matplotlib.rc_context(SMALL_FIGURES), saving_figures(lambda figure, fname: None):
+    def saved(figure, fname):
+        if pending and figures:
+            figures[-1][3] = pending.pop() is figure
+
+    with matplotlib.rc_context(SMALL_FIGURES), saving_figures(saved):
         trainer = build(scenario.iterations)
         if interrupt_at is not None:
             first = build(interrupt_at)
             first.run()
             ns.serializers.save_npz(snapshot, first)
-            del figures[:], files[:]
+            del figures[:], files[:], pending[:]
             ns.serializers.load_npz(snapshot, trainer)
         trainer.run()
-    return figures, files, sorted(os.listdir(out))
+    return [tuple(figure) for figure in figures], files, sorted(os.listdir(out))
 
 
 def _spans(collection):

@@ -48,6 +48,8 @@ CAUGHT = {
         'test_progress_bar_honours_training_length_bar_length_and_out'}),
     'observation_plot_report_saves_empty_figures': (OBSERVATION, {
         'test_plot_report_saves_a_figure_of_the_interval_means_of_its_keys_at_each_firing'}),
+    'observation_plot_report_postprocess_without_figure': (OBSERVATION, {
+        'test_plot_report_saves_a_figure_of_the_interval_means_of_its_keys_at_each_firing'}),
     'observation_statistics_plot_one_sigma_two_sided': (OBSERVATION, {
         'test_variable_statistics_plot_saves_the_sampled_statistics_of_its_targets_at_each_firing',
         'test_variable_statistics_plot_draws_the_chosen_rows_and_statistics_of_every_unpacked_variable'}),
