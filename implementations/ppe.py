@@ -41,10 +41,12 @@ __conformance__ = {
         # BestValueTrigger keeps best_value and its summary through
         # state_dict/load_state_dict, with no serialize
         # (training/triggers/minmax_value_trigger.py: BestValueTrigger.state_dict),
-        # and so does DictSummary (reporting.py: DictSummary.state_dict).
+        # and so do DictSummary (reporting.py: DictSummary.state_dict) and
+        # LogReport (training/extensions/log_report.py: LogReport.state_dict).
         'names': ['training.extensions.Evaluator', 'training.extensions.ParameterStatistics',
                   'training.extensions.VariableStatisticsPlot',
-                  'training.triggers.BestValueTrigger.serialize', 'DictSummary.serialize'],
+                  'training.triggers.BestValueTrigger.serialize', 'DictSummary.serialize',
+                  'training.extensions.LogReport.serialize'],
     },
 }
 
