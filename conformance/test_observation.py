@@ -929,12 +929,11 @@ def test_variable_statistics_plot_draws_the_chosen_rows_and_statistics_of_every_
         assert grids == want_grids, model_mismatch(
             values, want_grids, grids, f'(grid on, grid below the data, sharing the first '
             f'axis\'s x) of each axis of the figure at iteration {i}', context)
-        sizes_in_effect = {a['size'] for a in axes}
-        want_size = {(tuple(settings['figsize'] or axes[0]['size'][1]), axes[0]['size'][1])}
-        assert sizes_in_effect == want_size, (
-            f'the figure at iteration {i} is {sorted(s for s, _ in sizes_in_effect)} inches, '
-            f'expected figsize {settings["figsize"]} (matplotlib\'s {axes[0]["size"][1]} for '
-            f'None)\n  {context}')
+        size, default = axes[0]['size']
+        want_size = tuple(settings['figsize'] or default)
+        assert {a['size'] for a in axes} == {(want_size, default)}, (
+            f'the figure at iteration {i} is {size} inches, expected figsize '
+            f'{settings["figsize"]} (matplotlib\'s {default} for None)\n  {context}')
         marker = settings['marker'] or 'None'
         markers = [m for a in axes for m in a['markers']]
         assert all(m == marker for m in markers), (

@@ -69,9 +69,9 @@ def hang_guard(seconds, raised=None, grace=None):
 
     def hung(signum, frame):
         now = time.monotonic()
-        if now >= deadline:
+        if raised is None or now >= deadline:
             raise TimeoutError(f'no answer within {seconds} s: the iterator hangs')
-        if raised is not None and raised.raised_before(now - grace):
+        if raised.raised_before(now - grace):
             raise TimeoutError(f'no answer within {grace} s of the dataset raising: '
                                'the iterator hangs')
     previous = signal.signal(signal.SIGALRM, hung)
@@ -212,6 +212,7 @@ class Failing:
 
     def __init__(self, n, bad, marker):
         self.n, self.bad, self.marker = n, bad, marker
+        self._seen = None
 
     def __len__(self):
         return self.n
@@ -226,7 +227,7 @@ class Failing:
     def raised_before(self, moment):
         """Whether the dataset raised before ``moment`` (``time.monotonic``);
         the first call that sees the marker starts the clock."""
-        if getattr(self, '_seen', None) is None:
+        if self._seen is None:
             if not os.path.exists(self.marker):
                 return False
             self._seen = time.monotonic()
